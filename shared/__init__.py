@@ -1,0 +1,1 @@
+"""Code shared by the gateway and its workers: wire protocol, framing, tool schemas, config types."""

@@ -1,0 +1,47 @@
+"""Configuration types.  ``WorkerConfig`` travels to each worker as JSON on its command line."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+__all__ = ["MIB", "Isolation", "WorkerConfig"]
+
+MIB = 1024 * 1024
+
+Isolation = Literal["auto", "pidns", "subreaper"]
+
+
+class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What a worker needs to know; every field has a default so versions can differ."""
+
+    worker_id: int = 0
+    workspace: str = "."
+    heartbeat_interval: float = 1.0
+    max_frame_size: int = 64 * MIB
+    max_output_bytes: int = 1 * MIB
+    # after a shell exits: how long to keep reading output its leftovers may still write
+    drain_timeout: float = 0.05
+    isolation: str = "subreaper"  # what the gateway actually set up for this worker
+    warm_shells: int = 0
+    # per-call resource limits (0 = leave unlimited / inherited)
+    limit_address_space: int = 0
+    limit_cpu_seconds: int = 0
+    limit_file_size: int = 0
+    limit_open_files: int = 0
+    limit_processes: int = 0
+    run_as_uid: int = -1
+    run_as_gid: int = -1
+    max_read_bytes: int = 10 * MIB
+    max_write_bytes: int = 50 * MIB
+    max_jobs_per_session: int = 16
+    job_output_bytes: int = 1 * MIB
+
+
+def dump_worker_config(cfg: WorkerConfig) -> str:
+    return msgspec.json.encode(cfg).decode()
+
+
+def load_worker_config(text: str) -> WorkerConfig:
+    return msgspec.json.decode(text, type=WorkerConfig)

@@ -1,0 +1,133 @@
+"""The gateway <-> worker wire protocol.
+
+Every message is a msgspec Struct, member of one tagged union per direction
+(tag field ``op``).  Messages travel msgpack-encoded inside length-prefixed
+frames (see ``shared.framing``).  This module does no I/O.
+
+Schema evolution: new fields always get defaults, and decoders do not forbid
+unknown fields, so a gateway and a worker of neighbouring versions still talk.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+__all__ = [
+    "Call",
+    "Cancel",
+    "FromWorker",
+    "Heartbeat",
+    "Hello",
+    "Outcome",
+    "Progress",
+    "Result",
+    "SessionState",
+    "Shutdown",
+    "ToWorker",
+    "decode_from_worker",
+    "decode_to_worker",
+    "encode",
+]
+
+Outcome = Literal["ok", "error", "timeout", "cancelled", "worker_lost"]
+
+
+class _Msg(msgspec.Struct, tag_field="op", tag=str.lower, frozen=True, omit_defaults=True):
+    pass
+
+
+class SessionState(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Shell state an MCP session carries from one bash call to the next.
+
+    Workers are stateless: a call brings the state in, the result brings the
+    new state back, and the gateway keeps it per session.
+    """
+
+    cwd: str = ""  # relative to the workspace; "" is the workspace itself
+    env: dict[str, str] = {}
+
+
+# ---- gateway -> worker ---------------------------------------------------------------
+
+
+class Call(_Msg):
+    """Run one tool call.  ``deadline`` is relative seconds the worker enforces itself."""
+
+    id: int
+    tool: str
+    args: dict[str, Any]
+    timeout: float
+    session: str = ""
+    state: SessionState | None = None
+    progress: bool = False
+
+
+class Cancel(_Msg):
+    """Cancel call ``id``: kill its process tree; the worker still sends a Result."""
+
+    id: int
+
+
+class Shutdown(_Msg):
+    """Stop taking calls; exit once in-flight calls are done."""
+
+
+ToWorker = Call | Cancel | Shutdown
+
+
+# ---- worker -> gateway ---------------------------------------------------------------
+
+
+class Hello(_Msg):
+    """First message of a worker: it is booted and ready for calls."""
+
+    pid: int  # pid in the worker's own pid namespace (1 under pidns isolation)
+    isolation: str
+    tree_kill: str = "subreaper"
+
+
+class Heartbeat(_Msg):
+    """Sent from the worker's event loop, so a blocked loop stops them."""
+
+    seq: int
+    inflight: int
+
+
+class Progress(_Msg):
+    """New output of a running call (only for calls sent with ``progress``)."""
+
+    id: int
+    text: str
+
+
+class Result(_Msg):
+    """The one answer to a Call."""
+
+    id: int
+    text: str
+    outcome: Outcome = "ok"
+    is_error: bool = False
+    structured: dict[str, Any] | None = None
+    state: SessionState | None = None
+
+
+FromWorker = Hello | Heartbeat | Progress | Result
+
+
+_encoder = msgspec.msgpack.Encoder()
+_to_worker = msgspec.msgpack.Decoder(ToWorker)
+_from_worker = msgspec.msgpack.Decoder(FromWorker)
+
+
+def encode(msg: _Msg) -> bytes:
+    return _encoder.encode(msg)
+
+
+def decode_to_worker(data: bytes | memoryview) -> ToWorker:
+    return _to_worker.decode(data)
+
+
+def decode_from_worker(data: bytes | memoryview) -> FromWorker:
+    return _from_worker.decode(data)
