@@ -1,0 +1,276 @@
+"""The ``bash`` tool: one fresh shell per call, a hard deadline, bounded output, nothing left behind."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shlex
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from shared.protocol import Result, SessionState
+from shared.tools import BashArgs
+from worker.paths import PathError, relative_to_workspace, resolve_in_workspace
+from worker.procs import OutputBuffer, Shell, read_available
+
+__all__ = ["ShellRunner", "build_script", "parse_exports"]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_DECLARE = re.compile(rb'declare -x ([A-Za-z_][A-Za-z0-9_]*)(?:="((?:[^"\\]|\\.)*)")?\n', re.S)
+_UNESCAPE = re.compile(rb"\\(.)", re.S)
+# Shell-internal or per-shell variables that must not be carried between calls.
+_NOT_STATE = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "SANDBOX_SHELL"})
+
+STATE_TRAP = (
+    "trap '__sandbox_rc=$?; { builtin printf \"%s\\0\" \"$PWD\"; builtin export -p; } >&4 2>/dev/null; "
+    "exit $__sandbox_rc' EXIT"
+)
+
+
+def build_script(command: str, cwd: str, env: dict[str, str], *, report_state: bool) -> bytes:
+    """The script a stub shell evaluates: enter ``cwd``, restore exports, run ``command``."""
+    lines = [f"cd -- {shlex.quote(cwd)} || exit 126"]
+    for key, value in env.items():
+        if _NAME.match(key) and "\0" not in value:
+            lines.append(f"export {key}={shlex.quote(value)}")
+    if report_state:
+        lines.append(STATE_TRAP)
+    lines.append(command)
+    return "\n".join(lines).encode("utf-8", "surrogateescape")
+
+
+def parse_exports(data: bytes) -> tuple[str | None, dict[str, str]]:
+    """Parse what the EXIT trap wrote: ``$PWD`` NUL ``export -p`` output."""
+    pwd_raw, sep, rest = data.partition(b"\0")
+    if not sep:
+        return None, {}
+    env: dict[str, str] = {}
+    for match in _DECLARE.finditer(rest):
+        name = match.group(1).decode()
+        raw = match.group(2)
+        value = _UNESCAPE.sub(rb"\1", raw) if raw is not None else b""
+        env[name] = value.decode("utf-8", "surrogateescape")
+    return pwd_raw.decode("utf-8", "surrogateescape"), env
+
+
+@dataclass(slots=True)
+class BashOutcome:
+    text: str
+    exit_code: int | None
+    timed_out: bool
+    truncated: bool
+    duration_ms: float
+    state: SessionState | None
+
+
+class ShellRunner:
+    """Runs bash calls on shells from ``acquire`` and cleans up after each one.
+
+    Promises: the call returns when the shell exits (never waiting on pipe EOF);
+    at ``timeout`` the shell and everything it started are SIGKILLed; on return,
+    timeout or cancellation nothing the call started is left running.
+    """
+
+    def __init__(
+        self,
+        *,
+        workspace: str,
+        base_env: dict[str, str],
+        max_output: int,
+        drain_timeout: float,
+        acquire: Callable[[], Shell],
+        cleanup: Callable[[Shell, bool], None],
+    ) -> None:
+        self.workspace = os.path.realpath(workspace)
+        self.base_env = base_env
+        self.max_output = max_output
+        self.drain_timeout = drain_timeout
+        self._acquire = acquire
+        self._cleanup = cleanup
+
+    def resolve_cwd(self, state: SessionState | None, working_dir: str | None) -> str:
+        base = self.workspace
+        if state is not None and state.cwd:
+            try:
+                candidate = resolve_in_workspace(self.workspace, state.cwd)
+                if candidate.is_dir():
+                    base = str(candidate)
+            except PathError:
+                pass  # a stale or hostile state falls back to the workspace
+        if working_dir:
+            target = resolve_in_workspace(self.workspace, working_dir, cwd=base)
+            if not target.is_dir():
+                raise PathError(f"working_dir {working_dir!r} is not a directory in the workspace")
+            return str(target)
+        return base
+
+    async def run(
+        self,
+        args: BashArgs,
+        timeout: float,
+        state: SessionState | None,
+        on_output: Callable[[bytes], Any] | None = None,
+    ) -> BashOutcome:
+        loop = asyncio.get_running_loop()
+        started = time.monotonic()
+        cwd = self.resolve_cwd(state, args.working_dir)
+        env = dict(state.env) if state is not None else {}
+        script = build_script(args.command, cwd, env, report_state=True)
+        out = OutputBuffer(self.max_output)
+        sink = out.append if on_output is None else _tee(out.append, on_output)
+
+        shell = self._acquire()
+        assert shell.exit is not None
+        out_fd = shell.out_fd
+        eof = False
+
+        def on_readable() -> None:
+            nonlocal eof
+            if read_available(out_fd, sink, 4 << 20):
+                eof = True
+                loop.remove_reader(out_fd)
+
+        loop.add_reader(out_fd, on_readable)
+        timed_out = False
+        exit_code: int | None = None
+        try:
+            # The script pipe is closed by write_all; the shell starts the command on EOF.
+            script_fd, shell.script_fd = shell.script_fd, -1
+            _write_nowait(loop, script_fd, script)
+            try:
+                async with asyncio.timeout(timeout):
+                    exit_code = await asyncio.shield(shell.exit)
+            except TimeoutError:
+                timed_out = True
+        finally:
+            if not eof:
+                loop.remove_reader(out_fd)
+            # Runs on exit, timeout and cancellation alike: kill the tree, then collect output.
+            killed_shell = not shell.exit.done()
+            if not eof:
+                eof = read_available(out_fd, sink, 2 * self.max_output + (1 << 20))
+            self._cleanup(shell, killed_shell)
+            if killed_shell:
+                try:
+                    async with asyncio.timeout(1.0):
+                        await asyncio.shield(shell.exit)
+                except TimeoutError:
+                    pass
+            if not eof:
+                await _drain_until_eof(loop, out_fd, sink, self.drain_timeout)
+            state_raw = bytearray()
+            read_available(shell.state_fd, state_raw.extend, 1 << 20)
+            shell.close_fds()
+
+        new_state = self._state_from(bytes(state_raw), state) if not timed_out else state
+        if exit_code is not None and exit_code < 0:
+            exit_code = 128 - exit_code  # killed by a signal: shell convention
+        return BashOutcome(
+            text=out.text(),
+            exit_code=None if timed_out else exit_code,
+            timed_out=timed_out,
+            truncated=out.truncated,
+            duration_ms=round((time.monotonic() - started) * 1000, 3),
+            state=new_state,
+        )
+
+    def _state_from(self, raw: bytes, old: SessionState | None) -> SessionState | None:
+        pwd, exported = parse_exports(raw)
+        if pwd is None:
+            return old
+        try:
+            cwd = relative_to_workspace(self.workspace, resolve_in_workspace(self.workspace, pwd))
+        except PathError:
+            cwd = old.cwd if old is not None else ""
+        env = {
+            k: v
+            for k, v in exported.items()
+            if k not in _NOT_STATE and self.base_env.get(k) != v and not k.startswith("BASH_FUNC_")
+        }
+        return SessionState(cwd=cwd, env=env)
+
+
+def outcome_to_result(call_id: int, outcome: BashOutcome, timeout: float) -> Result:
+    text = outcome.text
+    if outcome.timed_out:
+        text += f"\n[timed out after {timeout:g} s: the command and every process it started were killed]"
+        result_outcome = "timeout"
+    elif outcome.exit_code:
+        text += f"\n[exit code {outcome.exit_code}]"
+        result_outcome = "error"
+    else:
+        result_outcome = "ok"
+    return Result(
+        id=call_id,
+        text=text,
+        outcome=result_outcome,
+        is_error=outcome.timed_out or bool(outcome.exit_code),
+        structured={
+            "exit_code": outcome.exit_code,
+            "timed_out": outcome.timed_out,
+            "truncated": outcome.truncated,
+            "duration_ms": outcome.duration_ms,
+        },
+        state=outcome.state,
+    )
+
+
+def _tee(a: Callable[[bytes], Any], b: Callable[[bytes], Any]) -> Callable[[bytes], None]:
+    def sink(data: bytes) -> None:
+        a(data)
+        b(data)
+
+    return sink
+
+
+def _write_nowait(loop: asyncio.AbstractEventLoop, fd: int, data: bytes) -> None:
+    """Write the script; scripts beyond the pipe buffer finish from a writer callback."""
+    view = memoryview(data)
+    try:
+        while view:
+            try:
+                view = view[os.write(fd, view) :]
+            except BlockingIOError:
+                break
+    except OSError:
+        view = view[:0]  # the shell died before reading its script
+    if not view:
+        os.close(fd)
+        return
+
+    def on_writable() -> None:
+        nonlocal view
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            return
+        except OSError:
+            view = view[:0]
+        if not view:
+            loop.remove_writer(fd)
+            os.close(fd)
+
+    loop.add_writer(fd, on_writable)
+
+
+async def _drain_until_eof(
+    loop: asyncio.AbstractEventLoop, fd: int, sink: Callable[[bytes], Any], drain_timeout: float
+) -> None:
+    """After the tree is dead the pipe reaches EOF at once; wait at most ``drain_timeout`` for it."""
+    done = loop.create_future()
+
+    def on_readable() -> None:
+        if read_available(fd, sink, 4 << 20) and not done.done():
+            done.set_result(None)
+
+    loop.add_reader(fd, on_readable)
+    try:
+        async with asyncio.timeout(drain_timeout):
+            await done
+    except TimeoutError:
+        pass
+    finally:
+        loop.remove_reader(fd)

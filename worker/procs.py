@@ -1,0 +1,393 @@
+"""Child processes of a worker: spawning shells, reaping, bounded output, and killing whole trees.
+
+The worker is the reaper of everything its calls start: either the init of its
+own pid namespace or, without one, a child subreaper (``PR_SET_CHILD_SUBREAPER``).
+So every orphan of any depth (``setsid``, ``nohup``, double forks) becomes a
+direct child of the worker, and the worker can find and kill it.
+
+Which call an orphan belongs to is told by an environment marker that every
+shell gets at spawn (``SANDBOX_SHELL``) and its descendants inherit; an orphan
+whose environment was wiped is treated as belonging to every call, so it is
+killed by the next call that cleans up.  Exit of a shell is learnt from a
+central SIGCHLD reaper, never from pipe EOF (pipe EOF waits for every
+descendant holding the pipe: the 22-minute hang).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import errno
+import fcntl
+import logging
+import os
+import resource
+import signal
+from collections.abc import Callable
+from typing import Any
+
+__all__ = [
+    "OutputBuffer",
+    "Reaper",
+    "Shell",
+    "ShellFactory",
+    "children_of",
+    "kill_marked_tree",
+    "set_child_subreaper",
+]
+
+logger = logging.getLogger(__name__)
+
+MARKER_ENV = "SANDBOX_SHELL"
+F_SETPIPE_SZ = 1031
+PR_SET_CHILD_SUBREAPER = 36
+
+# The stub every call's shell runs: it waits for its script on fd 3, so the worker
+# can apply limits and register the shell before any user code runs.  The script
+# arrives NUL-free and ends at EOF.
+SHELL_STUB = 'IFS= read -r -d "" __sandbox_script <&3; exec 3<&-; eval "unset __sandbox_script; $__sandbox_script"'
+
+
+def set_child_subreaper() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"prctl(PR_SET_CHILD_SUBREAPER): {os.strerror(err)}")
+
+
+# ---- /proc helpers --------------------------------------------------------------------
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct children of ``pid`` (all its threads), [] if it is gone."""
+    out: list[int] = []
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children", "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        out.extend(int(x) for x in data.split())
+    return out
+
+
+def _descendants(root: int, into: set[int]) -> None:
+    stack = [root]
+    while stack:
+        for child in children_of(stack.pop()):
+            if child not in into:
+                into.add(child)
+                stack.append(child)
+
+
+def _marker_of(pid: int) -> bytes | None:
+    """The SANDBOX_SHELL marker in ``pid``'s initial environment; None when unreadable or absent."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            env = f.read()
+    except OSError:
+        return None
+    key = MARKER_ENV.encode() + b"="
+    for entry in env.split(b"\0"):
+        if entry.startswith(key):
+            return entry[len(key) :]
+    return None
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return True
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] in (b"Z", b"X")
+
+
+def kill_marked_tree(
+    root: int | None,
+    marker: bytes | None,
+    *,
+    exclude: set[int],
+    reap: Callable[[], None],
+    rounds: int = 100,
+) -> int:
+    """SIGKILL ``root``'s descendants and every orphan of ours that carries ``marker``.
+
+    ``marker=None`` means every orphan.  Orphans (our direct children not in
+    ``exclude``) with no readable marker are killed too: a process that wiped its environment cannot hide.  Repeats until a
+    round finds nothing, so processes forked during the kill are caught as well.
+    Returns how many processes were signalled.
+    """
+    me = os.getpid()
+    killed = 0
+    for _ in range(rounds):
+        victims: set[int] = set()
+        if root is not None:
+            if not _is_zombie(root):
+                victims.add(root)
+            _descendants(root, victims)
+        for orphan in children_of(me):
+            if orphan in exclude or orphan in victims or _is_zombie(orphan):
+                continue
+            found = _marker_of(orphan)
+            if marker is None or found is None or found == marker:
+                victims.add(orphan)
+                _descendants(orphan, victims)
+        victims.discard(me)
+        victims = {p for p in victims if not _is_zombie(p)}
+        if not victims:
+            break
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+        reap()
+    return killed
+
+
+# ---- reaping ---------------------------------------------------------------------------
+
+
+class Reaper:
+    """Reaps every child of the worker from one SIGCHLD handler on the event loop.
+
+    ``watch(pid)`` returns a future resolved with the exit status (a
+    ``waitstatus_to_exitcode`` value: negative for a signal).  Children nobody
+    watches (orphans adopted by the worker) are reaped and forgotten.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._waiters: dict[int, asyncio.Future[int]] = {}
+        self._early: dict[int, int] = {}
+
+    def install(self) -> None:
+        self._loop.add_signal_handler(signal.SIGCHLD, self.reap)
+
+    def uninstall(self) -> None:
+        self._loop.remove_signal_handler(signal.SIGCHLD)
+
+    def watch(self, pid: int) -> asyncio.Future[int]:
+        fut = self._loop.create_future()
+        if pid in self._early:
+            fut.set_result(self._early.pop(pid))
+        else:
+            self._waiters[pid] = fut
+        return fut
+
+    def forget(self, pid: int) -> None:
+        self._waiters.pop(pid, None)
+        self._early.pop(pid, None)
+
+    def reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            code = os.waitstatus_to_exitcode(status)
+            fut = self._waiters.pop(pid, None)
+            if fut is not None:
+                if not fut.done():
+                    fut.set_result(code)
+            elif len(self._early) < 4096:
+                # spawned but not yet watched (cannot happen on one thread; kept for safety)
+                self._early[pid] = code
+
+
+# ---- bounded output --------------------------------------------------------------------
+
+
+class OutputBuffer:
+    """Keeps the first and the last ``cap/2`` bytes of a stream, counting what it drops."""
+
+    __slots__ = ("_head", "_tail", "head_cap", "tail_cap", "total")
+
+    def __init__(self, cap: int) -> None:
+        self.head_cap = cap - cap // 2
+        self.tail_cap = cap // 2
+        self._head = bytearray()
+        self._tail = bytearray()
+        self.total = 0
+
+    def append(self, data: bytes) -> None:
+        self.total += len(data)
+        room = self.head_cap - len(self._head)
+        if room > 0:
+            self._head += data[:room]
+            data = data[room:]
+            if not data:
+                return
+        if self.tail_cap <= 0:
+            return
+        if len(data) >= self.tail_cap:
+            self._tail[:] = data[-self.tail_cap :]
+        else:
+            self._tail += data
+            if len(self._tail) > 2 * self.tail_cap:
+                del self._tail[: len(self._tail) - self.tail_cap]
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > self.head_cap + self.tail_cap
+
+    def text(self) -> str:
+        head = self._head.decode("utf-8", "replace")
+        tail_bytes = self._tail[-self.tail_cap :] if self.tail_cap else b""
+        if not self.truncated:
+            return head + bytes(tail_bytes).decode("utf-8", "replace")
+        dropped = self.total - len(self._head) - len(tail_bytes)
+        marker = f"\n[... {dropped} bytes of output truncated (output cap {self.head_cap + self.tail_cap} bytes) ...]\n"
+        return head + marker + bytes(tail_bytes).decode("utf-8", "replace")
+
+
+# ---- shells ----------------------------------------------------------------------------
+
+
+class Shell:
+    """One bash process in its own session, waiting on fd 3 for the script it will run.
+
+    Owns three pipe ends: the script pipe it writes, the output pipe it reads
+    (stdout and stderr of the shell) and the state pipe (what the EXIT trap reports).
+    """
+
+    __slots__ = ("exit", "marker", "out_fd", "pid", "script_fd", "state_fd")
+
+    def __init__(self, pid: int, marker: bytes, script_fd: int, out_fd: int, state_fd: int) -> None:
+        self.pid = pid
+        self.marker = marker
+        self.script_fd = script_fd
+        self.out_fd = out_fd
+        self.state_fd = state_fd
+        self.exit: asyncio.Future[int] | None = None
+
+    def close_fds(self) -> None:
+        for name in ("script_fd", "out_fd", "state_fd"):
+            fd = getattr(self, name)
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+                setattr(self, name, -1)
+
+
+class ShellFactory:
+    """Spawns ``Shell``s with ``posix_spawn`` (vfork speed) and applies per-call limits.
+
+    Shells start in the worker's cwd (the workspace); the script they are given
+    changes directory itself, so a pre-started shell serves any call.
+    """
+
+    def __init__(
+        self,
+        reaper: Reaper,
+        *,
+        env: dict[str, str],
+        limits: dict[int, int],
+        marker_prefix: str,
+    ) -> None:
+        self._reaper = reaper
+        self._env = env
+        self._limits = limits
+        self._prefix = marker_prefix
+        self._serial = 0
+        self.live: set[int] = set()  # pids of shells not yet reaped
+
+    def spawn(self) -> Shell:
+        self._serial += 1
+        marker = f"{self._prefix}.{self._serial}"
+        env = dict(self._env)
+        env[MARKER_ENV] = marker
+        script_r, script_w = os.pipe()
+        out_r, out_w = os.pipe()
+        state_r, state_w = os.pipe()
+        try:
+            try:
+                fcntl.fcntl(out_r, F_SETPIPE_SZ, 1 << 20)
+            except OSError:
+                pass
+            argv = ["/bin/bash", "--noprofile", "--norc", "-c", SHELL_STUB]
+            file_actions = [
+                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, out_w, 1),
+                (os.POSIX_SPAWN_DUP2, out_w, 2),
+                (os.POSIX_SPAWN_DUP2, script_r, 3),
+                (os.POSIX_SPAWN_DUP2, state_w, 4),
+            ]
+            pid = os.posix_spawn(
+                argv[0],
+                argv,
+                env,
+                file_actions=file_actions,
+                setsid=True,
+                # Python ignores SIGPIPE; a shell must not inherit that (`yes | head` would never end).
+                setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
+            )
+        finally:
+            os.close(script_r)
+            os.close(out_w)
+            os.close(state_w)
+        shell = Shell(pid, marker.encode(), script_w, out_r, state_r)
+        shell.exit = self._reaper.watch(pid)
+        self.live.add(pid)
+        shell.exit.add_done_callback(lambda _f, pid=pid: self.live.discard(pid))
+        for fd in (out_r, state_r, script_w):
+            os.set_blocking(fd, False)
+        # Limits are applied before the script is written: the shell is still blocked in `read`.
+        for res, value in self._limits.items():
+            try:
+                resource.prlimit(pid, res, (value, value))
+            except (OSError, ValueError) as exc:  # the shell died already, or a limit we may not raise
+                logger.debug("prlimit(%d, %d) failed: %s", pid, res, exc)
+        return shell
+
+
+async def write_all(loop: asyncio.AbstractEventLoop, fd: int, data: bytes) -> None:
+    """Write ``data`` to non-blocking ``fd`` without blocking the loop, then close it."""
+    view = memoryview(data)
+    try:
+        while view:
+            try:
+                n = os.write(fd, view)
+                view = view[n:]
+                continue
+            except BlockingIOError:
+                pass
+            ready = loop.create_future()
+            loop.add_writer(fd, ready.set_result, None)
+            try:
+                await ready
+            finally:
+                loop.remove_writer(fd)
+    except BrokenPipeError:
+        pass  # the shell is gone; its exit status tells the story
+    finally:
+        os.close(fd)
+
+
+def read_available(fd: int, sink: Callable[[bytes], Any], max_bytes: int = 1 << 30) -> bool:
+    """Read what ``fd`` holds now into ``sink``; True at EOF.  Stops after ``max_bytes``."""
+    got = 0
+    while got < max_bytes:
+        try:
+            data = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return False
+        except OSError as exc:
+            if exc.errno == errno.EINTR:
+                continue
+            return True
+        if not data:
+            return True
+        got += len(data)
+        sink(data)
+    return False

@@ -1,0 +1,343 @@
+"""The worker process: receives calls over its Unix socket, runs each in its own shell, answers once.
+
+Started by the gateway (never forked from a running loop), in its own session
+and, where possible, as init of its own pid namespace.  It sends heartbeats
+from its event loop, so a blocked or frozen worker is noticed by the gateway.
+Exit codes: 0 clean, 3 boot failure (the gateway stops respawning after a few).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import resource
+import signal
+import socket
+import sys
+from typing import Any
+
+import msgspec
+
+from shared import protocol as p
+from shared.config import WorkerConfig, load_worker_config
+from shared.framing import FrameBuffer, FrameTooLarge, frame
+from shared.tools import TOOLS, ToolArgsError, validate_args
+from worker.bash import ShellRunner, outcome_to_result
+from worker.paths import PathError
+from worker.procs import Reaper, Shell, ShellFactory, children_of, kill_marked_tree, set_child_subreaper
+
+__all__ = ["BOOT_ERROR", "Worker", "main"]
+
+logger = logging.getLogger("worker")
+
+BOOT_ERROR = 3
+PROGRESS_INTERVAL = 0.2
+PROGRESS_MAX_CHARS = 16384
+
+
+class Worker(asyncio.Protocol):
+    """Owns every call task and every process of this worker."""
+
+    def __init__(self, cfg: WorkerConfig, loop: asyncio.AbstractEventLoop) -> None:
+        self.cfg = cfg
+        self.loop = loop
+        self.transport: asyncio.Transport | None = None
+        self.frames = FrameBuffer(cfg.max_frame_size)
+        self.calls: dict[int, asyncio.Task[None]] = {}
+        self.closed = loop.create_future()
+        self.draining = False
+        self.reaper = Reaper(loop)
+        self.me = os.getpid()
+        self.owned: set[int] = set()  # pids of children that are not shells (kept out of tree kills)
+        base_env = self._base_env()
+        self.base_env = base_env
+        self.factory = ShellFactory(
+            self.reaper,
+            env=base_env,
+            limits=self._limits(),
+            marker_prefix=f"{os.environ.get('SANDBOX_WORKER', 'w')}.{os.getpid()}",
+        )
+        self.warm: list[Shell] = []
+        self.warm_target = cfg.warm_shells
+        self._refill_scheduled = False
+        self.runner = ShellRunner(
+            workspace=cfg.workspace,
+            base_env=base_env,
+            max_output=cfg.max_output_bytes,
+            drain_timeout=cfg.drain_timeout,
+            acquire=self.acquire_shell,
+            cleanup=self.cleanup_shell,
+        )
+
+    # ---- set-up -----------------------------------------------------------------------
+
+    def _base_env(self) -> dict[str, str]:
+        keep = ("PATH", "LANG", "LC_ALL", "TZ", "SANDBOX_WORKER")
+        env = {k: os.environ[k] for k in keep if k in os.environ}
+        env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+        env.setdefault("LANG", "C.UTF-8")
+        env["HOME"] = os.path.realpath(self.cfg.workspace)
+        env["TERM"] = "dumb"
+        env["SANDBOX_WORKSPACE"] = os.path.realpath(self.cfg.workspace)
+        return env
+
+    def _limits(self) -> dict[int, int]:
+        cfg = self.cfg
+        table = {
+            resource.RLIMIT_AS: cfg.limit_address_space,
+            resource.RLIMIT_CPU: cfg.limit_cpu_seconds,
+            resource.RLIMIT_FSIZE: cfg.limit_file_size,
+            resource.RLIMIT_NOFILE: cfg.limit_open_files,
+            resource.RLIMIT_NPROC: cfg.limit_processes,
+        }
+        return {res: value for res, value in table.items() if value > 0}
+
+    # ---- shells -----------------------------------------------------------------------
+
+    def acquire_shell(self) -> Shell:
+        while self.warm:
+            shell = self.warm.pop()
+            if shell.exit is not None and not shell.exit.done():
+                self._schedule_refill()
+                return shell
+            shell.close_fds()
+        self._schedule_refill()
+        return self.factory.spawn()
+
+    def _schedule_refill(self) -> None:
+        if self.warm_target > 0 and not self._refill_scheduled and not self.draining:
+            self._refill_scheduled = True
+            self.loop.call_soon(self._refill_one)
+
+    def _refill_one(self) -> None:
+        # One spawn per loop iteration, so a refill never delays a waiting call by more than one spawn.
+        self._refill_scheduled = False
+        if self.draining or len(self.warm) >= self.warm_target:
+            return
+        try:
+            self.warm.append(self.factory.spawn())
+        except OSError as exc:
+            logger.warning("could not pre-start a shell: %s", exc)
+            return
+        self._schedule_refill()
+
+    def cleanup_shell(self, shell: Shell, shell_alive: bool) -> None:
+        """Kill what is left of a call: the shell (if alive), its descendants, its orphans."""
+        exclude = self.factory.live | self.owned
+        if not shell_alive:
+            leftovers = [pid for pid in children_of(self.me) if pid not in exclude]
+            if not leftovers:
+                return
+        kill_marked_tree(
+            shell.pid if shell_alive else None,
+            shell.marker,
+            exclude=exclude - {shell.pid},
+            reap=self.reaper.reap,
+        )
+
+    # ---- protocol ---------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            frames = self.frames.feed(data)
+        except FrameTooLarge as exc:
+            logger.error("gateway sent an oversized frame: %s", exc)
+            if self.transport is not None:
+                self.transport.close()
+            return
+        for body in frames:
+            try:
+                msg = p.decode_to_worker(body)
+            except msgspec.DecodeError as exc:
+                logger.error("undecodable message from the gateway: %s", exc)
+                continue
+            self.handle(msg)
+
+    def send(self, msg: Any) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(frame(p.encode(msg)))
+
+    def handle(self, msg: p.ToWorker) -> None:
+        match msg:
+            case p.Call():
+                if msg.id in self.calls:
+                    self.send(p.Result(id=msg.id, text=f"duplicate call id {msg.id}", outcome="error",
+                                       is_error=True))
+                    return
+                task = self.loop.create_task(self.run_call(msg))
+                self.calls[msg.id] = task
+                task.add_done_callback(lambda _t, cid=msg.id: self._call_done(cid))
+            case p.Cancel():
+                task = self.calls.get(msg.id)
+                if task is not None:
+                    task.cancel()
+            case p.Shutdown():
+                self.draining = True
+                for shell in self.warm:
+                    self._discard_shell(shell)
+                self.warm.clear()
+                if not self.calls and not self.closed.done():
+                    self.closed.set_result(None)
+
+    def _call_done(self, call_id: int) -> None:
+        self.calls.pop(call_id, None)
+        if self.draining and not self.calls and not self.closed.done():
+            self.closed.set_result(None)
+
+    def _discard_shell(self, shell: Shell) -> None:
+        if shell.exit is not None and not shell.exit.done():
+            kill_marked_tree(shell.pid, shell.marker, exclude=self.owned, reap=self.reaper.reap)
+        shell.close_fds()
+
+    # ---- calls ------------------------------------------------------------------------
+
+    async def run_call(self, call: p.Call) -> None:
+        try:
+            result = await self.execute(call)
+        except asyncio.CancelledError:
+            self.send(p.Result(id=call.id, text="cancelled: the call and its processes were killed",
+                               outcome="cancelled", is_error=True))
+            raise
+        except Exception as exc:
+            logger.exception("call %d (%s) failed inside the worker", call.id, call.tool)
+            result = p.Result(id=call.id, text=f"internal error in the worker: {exc}", outcome="error",
+                              is_error=True)
+        self.send(result)
+
+    async def execute(self, call: p.Call) -> p.Result:
+        if call.tool not in TOOLS:
+            return p.Result(id=call.id, text=f"unknown tool {call.tool!r}", outcome="error", is_error=True)
+        try:
+            args = validate_args(call.tool, call.args)
+        except ToolArgsError as exc:
+            return p.Result(id=call.id, text=str(exc), outcome="error", is_error=True)
+        if call.tool == "bash":
+            on_output = self._progress_sink(call.id) if call.progress else None
+            try:
+                outcome = await self.runner.run(args, call.timeout, call.state, on_output)
+            except PathError as exc:
+                return p.Result(id=call.id, text=str(exc), outcome="error", is_error=True)
+            finally:
+                if on_output is not None:
+                    on_output.close()
+            return outcome_to_result(call.id, outcome, call.timeout)
+        return p.Result(id=call.id, text=f"tool {call.tool!r} is not served by this worker",
+                        outcome="error", is_error=True)
+
+    def _progress_sink(self, call_id: int) -> _ProgressSink:
+        return _ProgressSink(self, call_id)
+
+    # ---- lifecycle --------------------------------------------------------------------
+
+    async def heartbeats(self) -> None:
+        seq = 0
+        while True:
+            seq += 1
+            self.send(p.Heartbeat(seq=seq, inflight=len(self.calls)))
+            await asyncio.sleep(self.cfg.heartbeat_interval)
+
+    async def shutdown(self) -> None:
+        for task in list(self.calls.values()):
+            task.cancel()
+        if self.calls:
+            await asyncio.wait(list(self.calls.values()), timeout=5)
+        for shell in self.warm:
+            self._discard_shell(shell)
+        self.warm.clear()
+        # Anything still around (orphans of every call) goes too.
+        kill_marked_tree(None, None, exclude=self.owned, reap=self.reaper.reap)
+
+
+class _ProgressSink:
+    """Forwards new output of a call as Progress messages, at most every PROGRESS_INTERVAL."""
+
+    def __init__(self, worker: Worker, call_id: int) -> None:
+        self.worker = worker
+        self.call_id = call_id
+        self.pending = bytearray()
+        self.last = 0.0
+        self.timer: asyncio.TimerHandle | None = None
+
+    def __call__(self, data: bytes) -> None:
+        self.pending += data
+        if len(self.pending) > 4 * PROGRESS_MAX_CHARS:
+            del self.pending[: len(self.pending) - 4 * PROGRESS_MAX_CHARS]
+        now = self.worker.loop.time()
+        if now - self.last >= PROGRESS_INTERVAL:
+            self.flush()
+        elif self.timer is None:
+            self.timer = self.worker.loop.call_at(self.last + PROGRESS_INTERVAL, self.flush)
+
+    def flush(self) -> None:
+        self.timer = None
+        if not self.pending:
+            return
+        self.last = self.worker.loop.time()
+        text = bytes(self.pending).decode("utf-8", "replace")
+        self.pending.clear()
+        if len(text) > PROGRESS_MAX_CHARS:
+            text = "[...]" + text[-PROGRESS_MAX_CHARS:]
+        self.worker.send(p.Progress(id=self.call_id, text=text))
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.flush()
+
+
+async def serve(cfg: WorkerConfig, fd: int) -> None:
+    loop = asyncio.get_running_loop()
+    worker = Worker(cfg, loop)
+    worker.reaper.install()
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=fd)
+    await loop.create_connection(lambda: worker, sock=sock)
+    stop = loop.create_future()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    worker.send(p.Hello(pid=os.getpid(), isolation=cfg.isolation, tree_kill="reaper+marker"))
+    for _ in range(cfg.warm_shells):
+        worker._schedule_refill()
+    beat = loop.create_task(worker.heartbeats())
+    try:
+        await asyncio.wait([worker.closed, stop], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        beat.cancel()
+        await worker.shutdown()
+        if worker.transport is not None:
+            worker.transport.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m worker", description=__doc__)
+    parser.add_argument("--fd", type=int, required=True, help="inherited Unix socket to the gateway")
+    parser.add_argument("--config", required=True, help="WorkerConfig as JSON")
+    parser.add_argument("--log-level", default="WARNING")
+    ns = parser.parse_args(argv)
+    logging.basicConfig(level=ns.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s worker[%(process)d] %(name)s: %(message)s")
+    try:
+        cfg = load_worker_config(ns.config)
+        os.chdir(cfg.workspace)
+        if cfg.isolation == "subreaper":
+            set_child_subreaper()
+        elif os.getpid() != 1:
+            raise RuntimeError(f"isolation {cfg.isolation!r} expects pid 1, got {os.getpid()}")
+    except Exception as exc:
+        print(f"worker boot failed: {exc}", file=sys.stderr, flush=True)
+        sys.exit(BOOT_ERROR)
+    # The stock loop, not uvloop: the worker reaps every child from its own SIGCHLD
+    # handler, which uvloop reserves for itself; and shells are spawned with
+    # posix_spawn (vfork), not through the loop, so uvloop's slower spawn path is moot.
+    asyncio.run(serve(cfg, ns.fd))
