@@ -393,9 +393,10 @@ def test_hpa_scales_on_calls_in_flight() -> None:
     assert metric["type"] == "Pods"
     assert metric["pods"]["metric"]["name"] == "sandbox_tool_calls_in_flight"
     assert metric["pods"]["target"]["type"] == "AverageValue"
-    # the target must be reachable: below the number of workers per pod
-    workers = int(arg_value(gateway_container(objs["Deployment"])["args"], "--workers"))
-    assert 0 < float(metric["pods"]["target"]["averageValue"]) <= workers
+    # the target must be reachable: below the call slots per pod
+    args = gateway_container(objs["Deployment"])["args"]
+    slots = int(arg_value(args, "--workers")) * int(arg_value(args, "--max-calls-per-worker") or 32)
+    assert 0 < float(metric["pods"]["target"]["averageValue"]) < slots
 
     # ... and prometheus-adapter serves that metric per pod
     adapter = yaml.safe_load(objs["ConfigMap"]["data"]["config.yaml"])
