@@ -1,0 +1,112 @@
+"""Command-line flags and the gateway's configuration (every limit has a flag and a default)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, field
+
+from shared.config import MIB
+
+__all__ = ["GatewayConfig", "build_parser", "parse_config"]
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayConfig:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    workers: int = 2
+    workspace: str = "./workspace"
+    token: str | None = None
+    no_auth: bool = False
+    token_file: str | None = None
+    deadline_grace: float = 5.0
+    default_timeout: float = 120.0
+    max_timeout: float = 600.0
+    max_calls_per_worker: int = 32
+    max_queue: int = 1024
+    heartbeat_interval: float = 1.0
+    heartbeat_timeout: float = 10.0
+    shutdown_grace: float = 30.0
+    isolation: str = "auto"
+    warm_shells: int = 2
+    max_output_bytes: int = 1 * MIB
+    max_message_size: int = 16 * MIB
+    max_sessions: int = 256
+    open_timeout: float = 10.0
+    boot_failure_limit: int = 5
+    log_level: str = "INFO"
+    log_format: str = "text"
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _positive(kind: type) -> object:
+    def check(text: str) -> object:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+        return value
+
+    return check
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="sandbox-gateway",
+        description="Sandbox MCP server: MCP over WebSocket at ws://HOST:PORT/mcp, tool calls run in an "
+        "isolated, supervised worker pool; /metrics, /healthz, /readyz, /status on the same port.",
+    )
+    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    ap.add_argument("--port", type=int, default=8765, help="port (default %(default)s; 0 = pick a free one)")
+    ap.add_argument("--workers", type=_positive(int), default=max(2, os.cpu_count() or 2),
+                    help="worker processes (default: CPU count, at least 2)")
+    ap.add_argument("--workspace", default="./workspace", help="directory tools run in (created)")
+    ap.add_argument("--token", default=os.environ.get("SANDBOX_GATEWAY_TOKEN"),
+                    help="bearer token clients must send (default: env SANDBOX_GATEWAY_TOKEN; "
+                    "without it and without --no-auth a random token is generated)")
+    ap.add_argument("--no-auth", action="store_true", help="accept clients without a token (loopback only)")
+    ap.add_argument("--token-file", default=None,
+                    help="where a generated token is written, mode 0600 (default: <workspace>/../.sandbox-token)")
+    ap.add_argument("--deadline-grace", type=float, default=5.0,
+                    help="seconds past a call's timeout before its worker is killed (default %(default)s)")
+    ap.add_argument("--default-timeout", type=_positive(float), default=120.0,
+                    help="bash timeout when a call gives none (default %(default)s s)")
+    ap.add_argument("--max-timeout", type=_positive(float), default=600.0,
+                    help="largest timeout a call may ask for (default %(default)s s)")
+    ap.add_argument("--max-calls-per-worker", type=_positive(int), default=32,
+                    help="calls one worker runs at once (default %(default)s)")
+    ap.add_argument("--max-queue", type=int, default=1024,
+                    help="calls waiting for a worker before 'overloaded' errors (default %(default)s)")
+    ap.add_argument("--heartbeat-interval", type=_positive(float), default=1.0,
+                    help="seconds between worker heartbeats (default %(default)s)")
+    ap.add_argument("--heartbeat-timeout", type=_positive(float), default=10.0,
+                    help="a worker silent this long is killed and replaced (default %(default)s s)")
+    ap.add_argument("--shutdown-grace", type=float, default=30.0,
+                    help="on SIGTERM, seconds in-flight calls get to finish (default %(default)s)")
+    ap.add_argument("--isolation", choices=("auto", "pidns", "subreaper"), default="auto",
+                    help="how workers contain process trees: a pid namespace per worker, or a child "
+                    "subreaper (auto: pidns where the kernel allows it)")
+    ap.add_argument("--warm-shells", type=int, default=2,
+                    help="pre-started shells kept per worker (0 = spawn per call; default %(default)s)")
+    ap.add_argument("--max-output-bytes", type=_positive(int), default=1 * MIB,
+                    help="output kept per call, head and tail (default %(default)s)")
+    ap.add_argument("--max-message-size", type=_positive(int), default=16 * MIB,
+                    help="largest WebSocket message accepted; larger closes with 1009 (default %(default)s)")
+    ap.add_argument("--max-sessions", type=_positive(int), default=256,
+                    help="concurrent MCP sessions (default %(default)s)")
+    ap.add_argument("--open-timeout", type=_positive(float), default=10.0,
+                    help="seconds a client has to complete the WebSocket handshake (default %(default)s)")
+    ap.add_argument("--allowed-origin", action="append", default=[], dest="allowed_origins",
+                    help="browser Origin allowed to connect (repeatable); other Origins get 403")
+    ap.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR (default %(default)s)")
+    ap.add_argument("--log-format", choices=("text", "json"), default="text", help="log line format")
+    return ap
+
+
+def parse_config(argv: list[str] | None = None) -> GatewayConfig:
+    ns = build_parser().parse_args(argv)
+    if ns.max_timeout < ns.default_timeout:
+        raise SystemExit("sandbox-gateway: --default-timeout must not exceed --max-timeout")
+    values = vars(ns)
+    values["allowed_origins"] = tuple(values["allowed_origins"])
+    return GatewayConfig(**values)

@@ -1,0 +1,83 @@
+"""Errors the gateway answers with, and their JSON-RPC codes (one table).
+
+Hierarchy::
+
+    GatewayError                 carries a JSON-RPC code and message
+    +-- ParseError               -32700 the message is not JSON
+    +-- InvalidRequest           -32600 not a JSON-RPC 2.0 request object (batches too)
+    +-- MethodNotFound           -32601
+    +-- InvalidParams            -32602 unknown tool, malformed params
+    +-- Overloaded               -32000 the dispatch queue is full
+    +-- LimitExceeded            -32001 a per-session limit (calls in flight, rate, sessions)
+    +-- ShuttingDown             -32002 the gateway is draining
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CODES",
+    "GatewayError",
+    "InvalidParams",
+    "InvalidRequest",
+    "LimitExceeded",
+    "MethodNotFound",
+    "Overloaded",
+    "ParseError",
+    "ShuttingDown",
+]
+
+CODES = {
+    "parse_error": -32700,
+    "invalid_request": -32600,
+    "method_not_found": -32601,
+    "invalid_params": -32602,
+    "internal_error": -32603,
+    "overloaded": -32000,
+    "limit_exceeded": -32001,
+    "shutting_down": -32002,
+}
+
+
+class GatewayError(Exception):
+    code = CODES["internal_error"]
+
+    def __init__(self, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.data = data
+
+    def to_error(self) -> dict[str, Any]:
+        err: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            err["data"] = self.data
+        return err
+
+
+class ParseError(GatewayError):
+    code = CODES["parse_error"]
+
+
+class InvalidRequest(GatewayError):
+    code = CODES["invalid_request"]
+
+
+class MethodNotFound(GatewayError):
+    code = CODES["method_not_found"]
+
+
+class InvalidParams(GatewayError):
+    code = CODES["invalid_params"]
+
+
+class Overloaded(GatewayError):
+    code = CODES["overloaded"]
+
+
+class LimitExceeded(GatewayError):
+    code = CODES["limit_exceeded"]
+
+
+class ShuttingDown(GatewayError):
+    code = CODES["shutting_down"]

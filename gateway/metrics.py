@@ -1,0 +1,59 @@
+"""The gateway's Prometheus metrics, in one registry the gateway owns.
+
+Workers do not expose metrics: they report durations and counts over their
+socket and the gateway observes them here (no multiprocess mmap files).
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+__all__ = ["Metrics"]
+
+OUTCOMES = ("ok", "error", "timeout", "cancelled", "worker_lost")
+WORKER_STATES = ("starting", "ready", "busy", "draining", "dead", "failed")
+
+_CALL_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
+_QUEUE_BUCKETS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.call_duration = Histogram(
+            "sandbox_tool_call_duration_seconds",
+            "Tool call duration from receipt by the gateway to the answer, by tool and outcome.",
+            ["tool", "outcome"],
+            buckets=_CALL_BUCKETS,
+            registry=r,
+        )
+        self.queue_wait = Histogram(
+            "sandbox_queue_wait_seconds",
+            "Time a tool call waited for a worker slot.",
+            buckets=_QUEUE_BUCKETS,
+            registry=r,
+        )
+        self.in_flight = Gauge("sandbox_tool_calls_in_flight", "Tool calls received and not yet answered.",
+                               registry=r)
+        self.workers = Gauge("sandbox_workers", "Worker processes by state.", ["state"], registry=r)
+        self.connections = Gauge("sandbox_websocket_connections", "Open WebSocket connections.", registry=r)
+        self.sessions = Gauge("sandbox_sessions", "Initialized MCP sessions.", registry=r)
+        self.max_sessions = Gauge("sandbox_max_sessions", "The --max-sessions limit.", registry=r)
+        self.worker_restarts = Counter(
+            "sandbox_worker_restarts_total",
+            "Workers replaced, by reason (deadline, heartbeat, exited, boot_failure).",
+            ["reason"],
+            registry=r,
+        )
+        self.deadline_kills = Counter(
+            "sandbox_deadline_kills_total", "Workers killed because a call missed its deadline.", registry=r
+        )
+        self.queue_depth = Gauge("sandbox_queue_depth", "Calls waiting for a worker slot.", registry=r)
+        for state in WORKER_STATES:
+            self.workers.labels(state)
+        for reason in ("deadline", "heartbeat", "exited", "boot_failure"):
+            self.worker_restarts.labels(reason)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,223 @@
+"""The gateway process: WebSocket MCP endpoint, HTTP endpoints, lifecycle and graceful shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import http
+import ipaddress
+import itertools
+import logging
+import secrets
+import signal
+from typing import Any
+from urllib.parse import parse_qs
+
+import msgspec
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from gateway.config import GatewayConfig
+from gateway.errors import ShuttingDown
+from gateway.mcp import McpSession
+from gateway.metrics import Metrics
+from gateway.pool import WorkerPool
+
+__all__ = ["Gateway", "is_loopback"]
+
+logger = logging.getLogger(__name__)
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _response(status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> Response:
+    headers = Headers({"Content-Type": content_type, "Content-Length": str(len(body)), "Connection": "close"})
+    for k, v in (extra or {}).items():
+        headers[k] = v
+    return Response(status, http.HTTPStatus(status).phrase, headers, body)
+
+
+def _text(status: int, text: str, extra: dict[str, str] | None = None) -> Response:
+    return _response(status, text.encode(), "text/plain; charset=utf-8", extra)
+
+
+class Gateway:
+    """Owns the worker pool, the sessions, and every task it starts."""
+
+    def __init__(self, cfg: GatewayConfig, isolation: str, token: str | None) -> None:
+        self.cfg = cfg
+        self.token = token
+        self.metrics = Metrics()
+        self.metrics.max_sessions.set(cfg.max_sessions)
+        self.pool = WorkerPool(cfg, self.metrics, isolation)
+        self.sessions: set[McpSession] = set()
+        self.draining = False
+        self.server: Server | None = None
+        self._ids = itertools.count(1)
+        self._session_ids = itertools.count(1)
+        self._senders: set[asyncio.Task[None]] = set()
+
+    def next_call_id(self) -> int:
+        return next(self._ids)
+
+    # ---- HTTP before the upgrade ----------------------------------------------------------
+
+    def _authorized(self, request: Request) -> bool:
+        if self.token is None:
+            return True
+        supplied = ""
+        auth = request.headers.get("Authorization", "")
+        if auth[:7].lower() == "bearer ":
+            supplied = auth[7:].strip()
+        else:
+            query = request.path.partition("?")[2]
+            supplied = (parse_qs(query).get("token") or [""])[0]
+        return hmac.compare_digest(supplied.encode(), self.token.encode())
+
+    def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        path = request.path.partition("?")[0]
+        if path == "/healthz":
+            return _text(200, "ok\n")
+        if path == "/readyz":
+            if self.draining:
+                return _text(503, "draining: the gateway is shutting down\n")
+            if self.pool.any_ready():
+                return _text(200, "ready\n")
+            return _text(503, "no worker is ready\n")
+        if path == "/metrics":
+            self.pool.update_gauges()
+            return _response(200, self.metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
+        if path == "/status":
+            if not self._authorized(request):
+                return _text(401, "unauthorized: send Authorization: Bearer <token> or ?token=<token>\n",
+                             {"WWW-Authenticate": "Bearer"})
+            body = msgspec.json.encode({
+                "workers": self.pool.status(),
+                "sessions": len(self.sessions),
+                "queue": len(self.pool.queue),
+                "draining": self.draining,
+                "isolation": self.pool.isolation,
+            })
+            return _response(200, body, "application/json")
+        if path != "/mcp":
+            return _text(404, "not found: the MCP endpoint is /mcp; also /metrics /healthz /readyz /status\n")
+        origin = request.headers.get("Origin")
+        if origin is not None and self.cfg.allowed_origins and origin not in self.cfg.allowed_origins:
+            return _text(403, f"forbidden: Origin {origin!r} is not allowed (see --allowed-origin)\n")
+        if not self._authorized(request):
+            return _text(401, "unauthorized: send Authorization: Bearer <token> or ?token=<token>\n",
+                         {"WWW-Authenticate": "Bearer"})
+        if self.draining:
+            return _text(503, "the gateway is shutting down; connect to another instance\n")
+        if len(self.sessions) >= self.cfg.max_sessions:
+            return _text(503, f"too many sessions: {len(self.sessions)} open (--max-sessions="
+                              f"{self.cfg.max_sessions}); retry later\n")
+        return None
+
+    # ---- WebSocket sessions ---------------------------------------------------------------
+
+    async def handle_connection(self, ws: ServerConnection) -> None:
+        async def send(data: bytes) -> None:
+            with contextlib.suppress(ConnectionClosed):
+                await ws.send(data, text=True)
+
+        session = McpSession(self, send, f"s{next(self._session_ids)}")
+        ws.session = session  # type: ignore[attr-defined]
+        self.sessions.add(session)
+        self.metrics.connections.inc()
+        self.metrics.sessions.set(len(self.sessions))
+        try:
+            async for message in ws:
+                await session.feed(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            tasks = session.cancel_all()
+            if tasks:
+                # Their trees are killed by the workers; wait (bounded) so nothing outlives the session.
+                await asyncio.wait(tasks, timeout=5)
+            self.sessions.discard(session)
+            self.metrics.connections.dec()
+            self.metrics.sessions.set(len(self.sessions))
+
+    def spawn_send(self, session: McpSession, data: bytes) -> None:
+        """Send a notification from synchronous code; the gateway owns the sending task."""
+        task = asyncio.get_running_loop().create_task(session._send(data))
+        self._senders.add(task)
+        task.add_done_callback(self._senders.discard)
+
+    # ---- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.pool.start()
+        self.server = await serve(
+            self.handle_connection,
+            self.cfg.host,
+            self.cfg.port,
+            subprotocols=["mcp"],  # type: ignore[list-item]
+            process_request=self.process_request,
+            max_size=self.cfg.max_message_size,
+            open_timeout=self.cfg.open_timeout,
+            compression=None,
+            ping_interval=30,
+            ping_timeout=30,
+        )
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None
+        return int(self.server.sockets[0].getsockname()[1])
+
+    def inflight_calls(self) -> int:
+        return sum(len(s.inflight) for s in self.sessions)
+
+    async def shutdown(self) -> None:
+        """Drain: readiness 503 and refuse new sessions, let calls finish for --shutdown-grace,
+        answer the rest with an error, close connections, stop every worker."""
+        self.draining = True
+        logger.info("draining: %d calls in flight, up to %g s grace", self.inflight_calls(),
+                    self.cfg.shutdown_grace)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.cfg.shutdown_grace
+        while self.inflight_calls() and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        for session in list(self.sessions):
+            await session.abort(ShuttingDown("the gateway is shutting down; the call was stopped"))
+        if self.server is not None:
+            self.server.close(close_connections=True)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await self.server.wait_closed()
+        await self.pool.close()
+        for task in list(self._senders):
+            task.cancel()
+
+
+async def run(cfg: GatewayConfig, isolation: str, token: str | None, on_ready: Any = None) -> None:
+    gw = Gateway(cfg, isolation, token)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await gw.start()
+    if on_ready is not None:
+        on_ready(gw)
+    try:
+        await stop.wait()
+    finally:
+        await gw.shutdown()
+    logger.info("stopped")
+
+
+def generate_token() -> str:
+    return secrets.token_urlsafe(32)
