@@ -215,8 +215,12 @@ def test_prometheus_scrapes_gateway(tmp_path: Path) -> None:
         # the gateway answers its health endpoints and serves metrics on the same port
         assert http_get(f"{gw_http}/healthz")[0] == 200
         deadline = time.monotonic() + START_TIMEOUT
-        while http_get(f"{gw_http}/readyz")[0] != 200:
-            assert time.monotonic() < deadline, "gateway never became ready (/readyz)"
+        while (ready := http_get(f"{gw_http}/readyz"))[0] != 200:
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"gateway not ready after {START_TIMEOUT}s: /readyz {ready}\n"
+                    f"/status {http_get(f'{gw_http}/status')}\nstderr:\n{tail(gateway.stderr_path)}"
+                )
             time.sleep(0.2)
 
         results = asyncio.run(mcp_calls(f"ws://{http_host}:{port}/mcp", N_CALLS))
