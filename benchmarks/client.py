@@ -1,0 +1,225 @@
+"""A fast MCP-over-WebSocket client for benchmarking, plus the HTTP status probe.
+
+One ``McpSession`` is one WebSocket connection.  Requests are pipelined:
+``call`` sends at once and waits for the answer with the same id, which one
+reader task per connection routes to the waiting future.  The session owns that
+reader task and cancels it on ``close``.  When the connection drops, every
+request still waiting fails with ``ConnectionLost`` so nothing waits forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import urllib.parse
+import urllib.request
+from typing import Any
+
+import msgspec
+from websockets.asyncio.client import ClientConnection, connect
+
+__all__ = [
+    "PROTOCOL_VERSION",
+    "CallOutcome",
+    "ConnectionLost",
+    "McpSession",
+    "RpcError",
+    "fetch_json",
+    "http_base",
+]
+
+PROTOCOL_VERSION = "2025-06-18"
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
+
+
+class ConnectionLost(ConnectionError):
+    """The WebSocket closed while a request was still waiting for its answer."""
+
+
+class RpcError(Exception):
+    """A JSON-RPC error answer to a request the benchmark needs to succeed (e.g. initialize)."""
+
+    def __init__(self, error: Any) -> None:
+        super().__init__(f"JSON-RPC error: {error!r}")
+        self.error = error
+
+
+class CallOutcome(msgspec.Struct):
+    """What one ``tools/call`` produced, as the benchmark classifies it."""
+
+    latency_ms: float
+    answered: bool  # a response with our id arrived (result or error)
+    ok: bool  # result, not isError, exit code 0
+    timed_out: bool = False  # the tool reported timed_out
+    rpc_error: Any = None
+    is_error: bool = False
+    exit_code: int | None = None
+    text_len: int = 0
+    truncated: bool = False
+
+
+class McpSession:
+    """One MCP session over one WebSocket; use ``async with McpSession.open(...)``."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._reader = asyncio.get_running_loop().create_task(self._read_loop())
+
+    @classmethod
+    async def open(cls, url: str, token: str | None = None, *, initialize: bool = True) -> McpSession:
+        """Connect and (by default) run the initialize handshake."""
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        ws = await connect(
+            url,
+            subprotocols=["mcp"],  # type: ignore[list-item]
+            additional_headers=headers,
+            compression=None,
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
+        )
+        session = cls(ws)
+        if initialize:
+            try:
+                await session.initialize()
+            except BaseException:
+                await session.close()
+                raise
+        return session
+
+    async def __aenter__(self) -> McpSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _read_loop(self) -> None:
+        error: BaseException = ConnectionLost("connection closed")
+        try:
+            async for raw in self.ws:
+                msg = _decode(raw)
+                if not isinstance(msg, dict):
+                    continue
+                future = self._pending.pop(msg.get("id"), None)  # type: ignore[arg-type]
+                if future is not None and not future.done():
+                    future.set_result(msg)
+        except Exception as exc:  # the connection broke: fail every waiter below
+            error = ConnectionLost(f"connection lost: {exc!r}")
+        finally:
+            pending, self._pending = self._pending, {}
+            for future in pending.values():
+                if not future.done():
+                    future.set_exception(error)
+
+    async def request(self, method: str, params: dict[str, Any] | None = None) -> Any:
+        """Send one request and return the whole response message (result or error)."""
+        if self._reader.done():
+            raise ConnectionLost("connection closed")
+        request_id = next(self._ids)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        message: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        try:
+            await self.ws.send(_encode(message).decode())
+            return await future
+        finally:
+            self._pending.pop(request_id, None)
+
+    async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            message["params"] = params
+        await self.ws.send(_encode(message).decode())
+
+    async def initialize(self) -> Any:
+        answer = await self.request(
+            "initialize",
+            {
+                "protocolVersion": PROTOCOL_VERSION,
+                "capabilities": {},
+                "clientInfo": {"name": "bench", "version": "0"},
+            },
+        )
+        if "error" in answer:
+            raise RpcError(answer["error"])
+        await self.notify("notifications/initialized")
+        return answer["result"]
+
+    async def bash(
+        self, command: str, tool_timeout: float, *, answer_timeout: float | None = None
+    ) -> CallOutcome:
+        """Run ``command`` through the bash tool and classify the answer.
+
+        ``answer_timeout`` bounds the wait on the client side; a call that gets
+        no answer within it (or whose connection drops) is ``answered=False``.
+        """
+        params = {"name": "bash", "arguments": {"command": command, "timeout": tool_timeout}}
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(answer_timeout):
+                answer = await self.request("tools/call", params)
+        except (TimeoutError, ConnectionLost, OSError):
+            return CallOutcome((time.perf_counter() - started) * 1000, answered=False, ok=False)
+        except Exception:  # websockets raises ConnectionClosed from send()
+            return CallOutcome((time.perf_counter() - started) * 1000, answered=False, ok=False)
+        latency_ms = (time.perf_counter() - started) * 1000
+        return classify(answer, latency_ms)
+
+    async def close(self) -> None:
+        try:
+            await self.ws.close()
+        finally:
+            self._reader.cancel()
+            # the reader's own CancelledError is collected; ours (if any) propagates
+            await asyncio.gather(self._reader, return_exceptions=True)
+
+
+def classify(answer: Any, latency_ms: float) -> CallOutcome:
+    """Turn one tools/call response message into a CallOutcome (pure)."""
+    if "error" in answer:
+        return CallOutcome(latency_ms, answered=True, ok=False, rpc_error=answer["error"])
+    result = answer.get("result") or {}
+    structured = result.get("structuredContent") or {}
+    is_error = bool(result.get("isError"))
+    exit_code = structured.get("exit_code")
+    text_len = sum(
+        len(part.get("text", "")) for part in result.get("content") or [] if isinstance(part, dict)
+    )
+    return CallOutcome(
+        latency_ms,
+        answered=True,
+        ok=not is_error and exit_code in (0, None),
+        timed_out=bool(structured.get("timed_out")),
+        is_error=is_error,
+        exit_code=exit_code,
+        text_len=text_len,
+        truncated=bool(structured.get("truncated")),
+    )
+
+
+def http_base(ws_url: str) -> str:
+    """http://host:port of a ws://host:port/mcp URL."""
+    parts = urllib.parse.urlsplit(ws_url)
+    scheme = "https" if parts.scheme == "wss" else "http"
+    return f"{scheme}://{parts.netloc}"
+
+
+def _get_json(url: str, token: str | None, timeout: float) -> Any:
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+async def fetch_json(ws_url: str, path: str, token: str | None = None) -> Any:
+    """GET ``path`` (e.g. ``/status``) on the gateway's HTTP side and parse the JSON body."""
+    return await asyncio.to_thread(_get_json, http_base(ws_url) + path, token, 10.0)
