@@ -209,6 +209,8 @@ class WorkerPool:
         except OSError as exc:
             parent.close()
             logger.error("cannot start worker %d: %s", slot, exc)
+            self.slots[slot].boot_failures += 1
+            self.metrics.worker_restarts.labels("boot_failure").inc()
             self._schedule_respawn(slot, "boot_failure")
             return
         finally:
