@@ -335,9 +335,7 @@ class GrepArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
         if self.glob is not None and self.glob.startswith("!"):
             raise ValueError("glob must not start with `!` (exclusion globs are not supported)")
         if not 0 <= self.context_lines <= MAX_GREP_CONTEXT:
-            raise ValueError(
-                f"context_lines must be between 0 and {MAX_GREP_CONTEXT}, got {self.context_lines}"
-            )
+            raise ValueError(f"context_lines must be between 0 and {MAX_GREP_CONTEXT}, got {self.context_lines}")
         if not 1 <= self.max_results <= MAX_GREP_RESULTS:
             raise ValueError(f"max_results must be between 1 and {MAX_GREP_RESULTS}, got {self.max_results}")
 

@@ -206,9 +206,7 @@ def _open_regular(real: Path, shown: str) -> IO[bytes]:
         raise _ToolError(f"permission denied: cannot read {shown}") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise _ToolError(
-                f"{shown} turned into a symlink while being opened; refusing to follow it"
-            ) from None
+            raise _ToolError(f"{shown} turned into a symlink while being opened; refusing to follow it") from None
         raise
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
@@ -252,8 +250,10 @@ def _guess_type(name: str, head: bytes) -> str:
             return kind
     if head[257:262] == b"ustar":
         return "tar archive"
-    mime, _ = mimetypes.guess_type(name, strict=False)
-    return f"{mime} by its extension" if mime else "unknown binary data"
+    mime, compression = mimetypes.guess_type(name, strict=False)
+    if mime is None:
+        return "unknown binary data"
+    return f"{mime}{f', {compression}-compressed' if compression else ''} by its extension"
 
 
 def _binary_error(shown: str, name: str, size: int, head: bytes, what: str) -> _ToolError:
@@ -328,7 +328,14 @@ def _read(args: ReadArgs, ctx: FileToolContext) -> FileToolResult:
         if not head:
             return FileToolResult(
                 f"{shown} is empty (0 bytes)",
-                structured={"path": shown, "size": 0, "first_line": 0, "last_line": 0, "truncated": False},
+                structured={
+                    "path": shown,
+                    "size": 0,
+                    "first_line": 0,
+                    "last_line": 0,
+                    "truncated": False,
+                    "next_offset": None,
+                },
             )
         f.seek(0)
         first = args.offset or 1
@@ -363,9 +370,7 @@ def _read(args: ReadArgs, ctx: FileToolContext) -> FileToolResult:
         )
     elif more:
         next_offset = last + 1
-        text += (
-            f"[showing lines {first}-{last}; the file has more lines, continue with offset={next_offset}]\n"
-        )
+        text += f"[showing lines {first}-{last}; the file has more lines, continue with offset={next_offset}]\n"
     return FileToolResult(
         text,
         structured={
@@ -478,8 +483,7 @@ def _write(args: WriteArgs, ctx: FileToolContext) -> FileToolResult:
     data = _content_bytes(args)
     if len(data) > ctx.max_write_bytes:
         raise _ToolError(
-            f"content is {len(data)} bytes, over the write limit of {ctx.max_write_bytes} bytes "
-            "(max_write_bytes)"
+            f"content is {len(data)} bytes, over the write limit of {ctx.max_write_bytes} bytes (max_write_bytes)"
         )
     real, shown = _resolve(ctx, args.file_path)
     existing = _prepare_target(ctx, real, shown)
@@ -504,9 +508,7 @@ def _edit_snippet(text: str, start_line: int, end_line: int) -> str:
     lines = text.split("\n")
     lo = max(1, start_line - 3)
     hi = min(len(lines), end_line + 3)
-    return "\n".join(
-        _numbered(n, _cut_line(_printable(lines[n - 1].removesuffix("\r")))) for n in range(lo, hi + 1)
-    )
+    return "\n".join(_numbered(n, _cut_line(_printable(lines[n - 1].removesuffix("\r")))) for n in range(lo, hi + 1))
 
 
 def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
@@ -624,9 +626,7 @@ def _list(args: ListArgs, ctx: FileToolContext) -> FileToolResult:
                 lines[-1] += f"  (cannot list: {exc.strerror})"
     text = "\n".join(lines) + "\n" if lines else f"{shown} is empty\n"
     if pending:
-        text += (
-            f"[listing cut at {MAX_LIST_ENTRIES} entries; list a subdirectory or use a smaller max_depth]\n"
-        )
+        text += f"[listing cut at {MAX_LIST_ENTRIES} entries; list a subdirectory or use a smaller max_depth]\n"
     if hidden:
         text += f"[{hidden} hidden entries not shown; include_hidden=true shows them]\n"
     return FileToolResult(
@@ -645,12 +645,10 @@ class _Budget:
         self.stop = stop
 
     def spent(self) -> bool:
-        return self.stop.is_set() or time.monotonic() > self.deadline
+        return self.stop.is_set() or time.monotonic() >= self.deadline
 
 
-async def _in_thread_with_stop(
-    fn: Callable[..., FileToolResult], args: Any, ctx: FileToolContext
-) -> FileToolResult:
+async def _in_thread_with_stop(fn: Callable[..., FileToolResult], args: Any, ctx: FileToolContext) -> FileToolResult:
     """Run a scan in a thread; on cancellation tell it to stop instead of letting it run to its budget."""
     stop = threading.Event()
     try:
@@ -720,9 +718,7 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 def _glob(args: GlobArgs, ctx: FileToolContext, budget: _Budget) -> FileToolResult:
     real, shown = _resolve(ctx, args.path)
     if not real.is_dir():
-        raise _ToolError(
-            f"directory not found: {shown}" if not real.exists() else f"{shown} is not a directory"
-        )
+        raise _ToolError(f"directory not found: {shown}" if not real.exists() else f"{shown} is not a directory")
     base = relative_to_workspace(ctx.workspace, real)
     parts = args.pattern.strip("/").split("/")
     matcher = _glob_regex(args.pattern)
@@ -818,9 +814,7 @@ def _file_filter(glob: str | None) -> Callable[[str, str], bool]:
     return lambda name, rel: matcher.fullmatch(name) is not None
 
 
-def _text_lines(
-    f: IO[bytes], head: bytes, size: int, prefilter: re.Pattern[str] | None
-) -> Iterable[str] | None:
+def _text_lines(f: IO[bytes], head: bytes, size: int, prefilter: re.Pattern[str] | None) -> Iterable[str] | None:
     """The lines of a file opened at ``len(head)``; None when the prefilter proves it has no match."""
     if size > GREP_WHOLE_FILE_LIMIT:
         f.seek(0)
@@ -931,9 +925,7 @@ def _grep_python(
             head = f.read(BINARY_SNIFF_BYTES)
             if b"\0" in head:
                 continue
-            hits, spent = _search_file(
-                f, head, size, regex, prefilter, args.context_lines, limit - total, budget
-            )
+            hits, spent = _search_file(f, head, size, regex, prefilter, args.context_lines, limit - total, budget)
         if hits:
             found[_join(base, _printable(rel))] = hits
             total += sum(1 for is_match, _ in hits.values() if is_match)
@@ -949,9 +941,7 @@ def _grep_one_file(real: Path, shown: str, args: GrepArgs, budget: _Budget) -> _
         head = f.read(BINARY_SNIFF_BYTES)
         if b"\0" in head:
             raise _binary_error(shown, real.name, size, head, "grep does not search binary files")
-        hits, spent = _search_file(
-            f, head, size, regex, None, args.context_lines, args.max_results + 1, budget
-        )
+        hits, spent = _search_file(f, head, size, regex, None, args.context_lines, args.max_results + 1, budget)
     return _GrepSearch({shown: hits} if hits else {}, "python", timed_out=spent)
 
 
@@ -1002,9 +992,7 @@ def _parse_rg(out: bytes, base: str) -> dict[str, _FileHits]:
     return files
 
 
-async def _grep_rg(
-    rg: str, run: Runner, root: Path, base: str, args: GrepArgs, budget: float
-) -> _GrepSearch | None:
+async def _grep_rg(rg: str, run: Runner, root: Path, base: str, args: GrepArgs, budget: float) -> _GrepSearch | None:
     """Search with ripgrep; None when rg could not do it (the caller falls back to Python)."""
     try:
         code, out = await run(_rg_argv(rg, args), root, budget)
@@ -1059,15 +1047,9 @@ def _format_grep(search: _GrepSearch, args: GrepArgs, ctx: FileToolContext, show
         files += 1
     text = "\n".join(lines) + "\n" if lines else f"no matches for {args.pattern!r} in {shown}\n"
     if more:
-        text += (
-            f"[stopped at max_results={args.max_results} matching lines; "
-            "narrow the search or raise max_results]\n"
-        )
+        text += f"[stopped at max_results={args.max_results} matching lines; narrow the search or raise max_results]\n"
     if cut_by_bytes:
-        text += (
-            f"[output cut at the read limit of {ctx.max_read_bytes} bytes (max_read_bytes); "
-            "narrow the search]\n"
-        )
+        text += f"[output cut at the read limit of {ctx.max_read_bytes} bytes (max_read_bytes); narrow the search]\n"
     if search.timed_out:
         text += f"[search stopped after the time limit of {ctx.scan_time_budget:g} s; results are partial]\n"
     if search.note:
