@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import shlex
 import sys
 import time
@@ -141,6 +142,11 @@ async def run_scenario(scenario: Scenario, args: argparse.Namespace) -> dict[str
         return {"status": "skipped", "reason": reason}
     result: dict[str, Any] = {"status": "ok", "description": scenario.description}
     started = time.perf_counter()
+    load = os.getloadavg()[0]
+    result["loadavg_at_start"] = load
+    if load > (os.cpu_count() or 1):
+        # other work on the machine competes with the gateway and the floor alike; say so
+        result.setdefault("notes", []).append(f"machine busy at start (load {load:.1f}): numbers are noisy")
     try:
         _say(f"== {scenario.name}: floor")
         floor = await scenario.floor(args.quick)

@@ -60,6 +60,7 @@ class CallOutcome(msgspec.Struct):
     exit_code: int | None = None
     text_len: int = 0
     truncated: bool = False
+    error_text: str | None = None  # the start of an error answer, for the report
 
 
 class McpSession:
@@ -185,7 +186,9 @@ class McpSession:
 def classify(answer: Any, latency_ms: float) -> CallOutcome:
     """Turn one tools/call response message into a CallOutcome (pure)."""
     if "error" in answer:
-        return CallOutcome(latency_ms, answered=True, ok=False, rpc_error=answer["error"])
+        error = answer["error"]
+        text = str(error.get("message") if isinstance(error, dict) else error)[:200]
+        return CallOutcome(latency_ms, answered=True, ok=False, rpc_error=error, error_text=text)
     result = answer.get("result") or {}
     structured = result.get("structuredContent") or {}
     is_error = bool(result.get("isError"))
@@ -193,10 +196,17 @@ def classify(answer: Any, latency_ms: float) -> CallOutcome:
     text_len = sum(
         len(part.get("text", "")) for part in result.get("content") or [] if isinstance(part, dict)
     )
+    ok = not is_error and exit_code in (0, None)
+    error_text = None
+    if not ok:
+        parts = [p.get("text", "") for p in result.get("content") or [] if isinstance(p, dict)]
+        prefix = f"exit {exit_code}: " if exit_code is not None else ""
+        error_text = prefix + "".join(parts)[:200]
     return CallOutcome(
         latency_ms,
         answered=True,
-        ok=not is_error and exit_code in (0, None),
+        ok=ok,
+        error_text=error_text,
         timed_out=bool(structured.get("timed_out")),
         is_error=is_error,
         exit_code=exit_code,

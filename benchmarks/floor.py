@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import os
+import resource
 import signal
 import sys
 import time
@@ -112,13 +113,17 @@ async def run_many(
                 timed_out += 1
                 late.append(result["latency_ms"] - call_timeout * 1000)
 
+    cpu_before = _own_cpu()
     started = time.perf_counter()
     async with asyncio.TaskGroup() as group:
         for _ in range(min(concurrency, calls)):
             group.create_task(lane())
     wall = time.perf_counter() - started
     await poll_until(lambda: all(p.returncode is not None for p in _unreaped), 2.0)
+    cpu = _own_cpu() - cpu_before
     return {
+        "cpu_s": cpu,
+        "cpu_ms_per_call": cpu * 1000 / calls if calls else None,
         "command": command,
         "calls": calls,
         "concurrency": concurrency,
@@ -130,6 +135,13 @@ async def run_many(
         "output_bytes": output_bytes,
         "peak_rss_kb": proc_status_kb(os.getpid(), "VmHWM"),
     }
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this process and its reaped children (the shells it ran)."""
+    self_usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return self_usage.ru_utime + self_usage.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -164,6 +176,8 @@ def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
     merged["late_ms"] = [x for r in reports for x in r["late_ms"]]
     merged["timed_out"] = sum(r["timed_out"] for r in reports)
     merged["output_bytes"] = sum(r["output_bytes"] for r in reports)
+    merged["cpu_s"] = sum(r["cpu_s"] for r in reports)
+    merged["cpu_ms_per_call"] = merged["cpu_s"] * 1000 / merged["calls"] if merged["calls"] else None
     merged["peak_rss_kb"] = max((r["peak_rss_kb"] or 0) for r in reports)
     return merged
 

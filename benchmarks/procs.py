@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 __all__ = [
     "GatewayProcess",
+    "cpu_seconds",
     "descendants",
     "kill_tree",
     "pid_alive",
     "poll_until",
     "proc_status_kb",
     "raise_fd_limit",
+    "tree_cpu_seconds",
 ]
 
 _LISTENING = re.compile(rb"listening on (wss?://\S+)")
@@ -37,6 +39,30 @@ def proc_status_kb(pid: int, field: str) -> int | None:
     except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
         return None
     return None
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int, *, children: bool = True) -> float | None:
+    """User+system CPU of ``pid`` (plus its reaped children); None if the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    # fields[11:15] are utime, stime, cutime, cstime (stat fields 14-17)
+    return sum(int(x) for x in fields[11 : 15 if children else 13]) / _CLOCK_TICKS
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU of ``pid`` and every live descendant, each with its reaped children.
+
+    Counts the shells a worker ran: reaped ones through the cutime of whoever
+    reaped them (the worker, or the init of its pid namespace), live ones directly.
+    """
+    return sum(cpu_seconds(p) or 0.0 for p in (pid, *descendants(pid)))
 
 
 def pid_alive(pid: int) -> bool:

@@ -17,6 +17,7 @@ import contextlib
 import math
 import os
 import random
+import resource
 import signal
 import time
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Any, ClassVar
 
 from benchmarks.client import CallOutcome, McpSession, fetch_json
 from benchmarks.floor import run_floor
-from benchmarks.procs import GatewayProcess, pid_alive, proc_status_kb
+from benchmarks.procs import GatewayProcess, cpu_seconds, pid_alive, proc_status_kb, tree_cpu_seconds
 from benchmarks.progress import Progress
 from benchmarks.stats import summarize
 
@@ -71,6 +72,7 @@ class Outcomes:
     answered: int = 0
     errors: int = 0
     lost: int = 0
+    error_examples: list[str] = field(default_factory=list)
 
     def add(self, outcome: CallOutcome) -> None:
         self.sent += 1
@@ -82,6 +84,8 @@ class Outcomes:
             self.latencies_ms.append(outcome.latency_ms)
         else:
             self.errors += 1
+            if len(self.error_examples) < 5 and outcome.error_text not in self.error_examples:
+                self.error_examples.append(outcome.error_text or "?")
 
     def report(self) -> dict[str, Any]:
         return {
@@ -90,7 +94,53 @@ class Outcomes:
             "errors": self.errors,
             "lost": self.lost,
             "error_rate": self.errors / self.answered if self.answered else None,
+            "error_examples": self.error_examples,
             "latency_ms": summarize(self.latencies_ms),
+        }
+
+
+class CpuMeter:
+    """CPU used during a measured phase by the client and by the server side.
+
+    Server side = the gateway and all its descendants (workers, their shells,
+    reaped ones included through cutime).  With ``--url`` there is no gateway
+    pid: the workers' trees from /status are counted instead.  A worker
+    replaced during the phase is missed, so churn does not use this.
+    """
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.worker_pids: list[int] = []
+        self.before: dict[str, float] = {}
+
+    def _read(self) -> dict[str, float]:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        out = {"client": usage.ru_utime + usage.ru_stime}
+        if self.target.gateway is not None:
+            pid = self.target.gateway.pid
+            out["server"] = tree_cpu_seconds(pid)
+            out["gateway"] = cpu_seconds(pid, children=False) or 0.0
+        elif self.worker_pids:
+            out["server"] = sum(tree_cpu_seconds(p) for p in self.worker_pids)
+        return out
+
+    async def start(self) -> None:
+        if self.target.gateway is None:
+            with contextlib.suppress(OSError):
+                status = await read_status(self.target)
+                self.worker_pids = [int(w["pid"]) for w in status.get("workers") or [] if w.get("pid")]
+        self.before = self._read()
+
+    def stop(self, calls: int, wall: float) -> dict[str, Any]:
+        after = self._read()
+        used = {role: after[role] - self.before[role] for role in after}
+        if "gateway" in used:
+            used["workers_and_shells"] = used["server"] - used["gateway"]
+        server = used.get("server")
+        return {
+            "cpu_s": used,
+            "client_cpu_fraction": used["client"] / wall if wall > 0 else None,
+            "server_cpu_ms_per_call": server * 1000 / calls if server is not None and calls else None,
         }
 
 
@@ -210,6 +260,14 @@ class Scenario:
         return None
 
 
+def _cpu_rows(gateway: dict[str, Any], floor: dict[str, Any]) -> list[Row]:
+    fraction = gateway.get("client_cpu_fraction")
+    return [
+        Row("CPU per call", "ms", gateway.get("server_cpu_ms_per_call"), floor.get("cpu_ms_per_call")),
+        Row("client CPU", "% core", 100 * fraction if fraction is not None else None),
+    ]
+
+
 # ---------------------------------------------------------------- latency
 
 
@@ -230,16 +288,21 @@ class Latency(Scenario):
         async with await McpSession.open(target.url, target.token) as session:
             for _ in range(warmup):
                 await session.bash(ECHO, 5, answer_timeout=5 + ANSWER_GRACE)
+            meter = CpuMeter(target)
+            await meter.start()
+            started = time.perf_counter()
             with Progress(self.name, calls, enabled=target.progress) as progress:
                 for _ in range(calls):
                     outcomes.add(await session.bash(ECHO, 5, answer_timeout=5 + ANSWER_GRACE))
                     progress.advance()
+            wall = time.perf_counter() - started
         report = outcomes.report()
-        report["samples_ms"] = outcomes.latencies_ms
+        report.update(meter.stop(calls, wall), wall_s=wall, samples_ms=outcomes.latencies_ms)
         return report
 
     def rows(self, gateway: dict[str, Any], floor: dict[str, Any]) -> list[Row]:
         rows = [Row(k, "ms", _lat(gateway, k), _lat(floor, k)) for k in ("p50", "p90", "p99", "max")]
+        rows += _cpu_rows(gateway, floor)
         rows.append(Row("errors+lost", "calls", gateway["errors"] + gateway["lost"], 0))
         return rows
 
@@ -268,12 +331,16 @@ class Throughput(Scenario):
         try:
             for session in sessions[:4]:  # warm up, not counted
                 await session.bash(ECHO, 5, answer_timeout=5 + ANSWER_GRACE)
+            meter = CpuMeter(target)
+            await meter.start()
             with Progress(self.name, total, enabled=target.progress) as progress:
                 wall = await _lanes(sessions, depth, total, ECHO, 5, outcomes, progress)
+            cpu = meter.stop(total, wall)
         finally:
             await close_sessions(sessions)
         report = outcomes.report()
         report.update(
+            cpu,
             connections=self.connections,
             depth=depth,
             wall_s=wall,
@@ -285,6 +352,7 @@ class Throughput(Scenario):
     def rows(self, gateway: dict[str, Any], floor: dict[str, Any]) -> list[Row]:
         rows = [Row("calls/s", "1/s", gateway["calls_per_s"], floor["calls_per_s"])]
         rows += [Row(k, "ms", _lat(gateway, k), _lat(floor, k)) for k in ("p50", "p90", "p99")]
+        rows += _cpu_rows(gateway, floor)
         rows.append(Row("errors+lost", "calls", gateway["errors"] + gateway["lost"], 0))
         return rows
 
@@ -481,6 +549,9 @@ class Deadline(Scenario):
             rows.append(Row(f"{case}: late p50", "ms", report["late_ms"]["p50"], floor_late.get("p50")))
             rows.append(Row(f"{case}: late max", "ms", report["late_ms"]["max"], floor_late.get("max")))
             rows.append(Row(f"{case}: unanswered", "calls", report["calls"] - report["answered"], 0))
+            if "workers_frozen" in report:
+                rows.append(Row(f"{case}: workers frozen", "", report["workers_frozen"]))
+                rows.append(Row(f"{case}: pool refill p50", "s", report["refill_s"]["p50"]))
             if "leftover_processes" in report:
                 rows.append(Row(f"{case}: leftover procs", "procs", report["leftover_processes"], 0))
         return rows
