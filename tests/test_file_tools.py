@@ -759,6 +759,8 @@ PARITY_CASES: list[dict[str, Any]] = [
     {"pattern": r"\d", "path": "src"},
     {"pattern": "x+", "path": "long.txt"},
     {"pattern": "foo", "path": ".git"},
+    {"pattern": "foo", "path": ".hidden.txt", "glob": "*.py"},
+    {"pattern": "foo", "path": "src/lib/data.txt", "context_lines": 3},
 ]
 
 
@@ -775,8 +777,7 @@ def test_grep_rg_and_python_agree(ws: Path, case: dict[str, Any]) -> None:
     by_rg = ok(make_ctx(ws, engine="rg"), "grep", **case)
     assert by_python.structured is not None and by_rg.structured is not None
     assert by_python.structured["engine"] == "python"
-    single_file = (ws / case.get("path", ".")).is_file()
-    assert by_rg.structured["engine"] == ("python" if single_file else "rg")
+    assert by_rg.structured["engine"] == "rg"
 
     def matched(result: FileToolResult) -> set[str]:
         return {":".join(line.split(":")[:2]) for line in result.text.splitlines() if line.count(":") >= 2}

@@ -934,18 +934,24 @@ def _grep_python(
     return _GrepSearch(found, "python")
 
 
+def _check_text_file(real: Path, shown: str) -> None:
+    with _open_regular(real, shown) as f:
+        head = f.read(BINARY_SNIFF_BYTES)
+        if b"\0" in head:
+            size = os.fstat(f.fileno()).st_size
+            raise _binary_error(shown, real.name, size, head, "grep does not search binary files")
+
+
 def _grep_one_file(real: Path, shown: str, args: GrepArgs, budget: _Budget) -> _GrepSearch:
     regex = _compile_pattern(args.pattern, args.case_insensitive)
     with _open_regular(real, shown) as f:
         size = os.fstat(f.fileno()).st_size
         head = f.read(BINARY_SNIFF_BYTES)
-        if b"\0" in head:
-            raise _binary_error(shown, real.name, size, head, "grep does not search binary files")
         hits, spent = _search_file(f, head, size, regex, None, args.context_lines, args.max_results + 1, budget)
     return _GrepSearch({shown: hits} if hits else {}, "python", timed_out=spent)
 
 
-def _rg_argv(rg: str, args: GrepArgs) -> list[str]:
+def _rg_argv(rg: str, args: GrepArgs, target: str) -> list[str]:
     argv = [
         rg,
         "--no-config",
@@ -973,7 +979,8 @@ def _rg_argv(rg: str, args: GrepArgs) -> list[str]:
         argv.append("--ignore-case")
     if args.glob is not None:
         argv.append(f"--glob={args.glob}")
-    argv += ["--glob=!.*", "--regexp", args.pattern, "--", "."]
+    # an explicitly named file is searched whatever the globs say, as in the Python engine
+    argv += ["--glob=!.*", "--regexp", args.pattern, "--", target]
     return argv
 
 
@@ -992,10 +999,15 @@ def _parse_rg(out: bytes, base: str) -> dict[str, _FileHits]:
     return files
 
 
-async def _grep_rg(rg: str, run: Runner, root: Path, base: str, args: GrepArgs, budget: float) -> _GrepSearch | None:
-    """Search with ripgrep; None when rg could not do it (the caller falls back to Python)."""
+async def _grep_rg(
+    rg: str, run: Runner, cwd: Path, target: str, base: str, args: GrepArgs, budget: float
+) -> _GrepSearch | None:
+    """Search ``target`` (relative to ``cwd``) with ripgrep; None when rg could not do it.
+
+    ``base`` is the workspace-relative form of ``cwd``, which result paths are joined to.
+    """
     try:
-        code, out = await run(_rg_argv(rg, args), root, budget)
+        code, out = await run(_rg_argv(rg, args, target), cwd, budget)
     except TimeoutError:
         return _GrepSearch({}, "rg", timed_out=True)
     except OSError:
@@ -1073,24 +1085,29 @@ async def _grep(args: GrepArgs, ctx: FileToolContext) -> FileToolResult:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
         raise _ToolError(f"path not found: {shown}") from None
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise _ToolError(f"{shown} is not a regular file or directory ({_kind(mode)})")
+    is_file = stat.S_ISREG(mode)
     stop = threading.Event()
     budget = _Budget(ctx.scan_time_budget, stop)
+    rg = (ctx.rg_path or shutil.which("rg")) if ctx.run is not None else None
     try:
-        if stat.S_ISREG(mode):
-            search = await asyncio.to_thread(_grep_one_file, real, shown, args, budget)
-        elif stat.S_ISDIR(mode):
-            base = relative_to_workspace(ctx.workspace, real)
-            rg = (ctx.rg_path or shutil.which("rg")) if ctx.run is not None else None
-            found = None
-            if rg is not None and ctx.run is not None:
-                found = await _grep_rg(rg, ctx.run, real, base, args, ctx.scan_time_budget)
-            if found is None:
-                found = await asyncio.to_thread(_grep_python, real, base, args, budget)
-                if rg is not None:
-                    found.note = "ripgrep could not run this search; the Python engine did"
-            search = found
-        else:
-            raise _ToolError(f"{shown} is not a regular file or directory ({_kind(mode)})")
+        if is_file:
+            # binary files are refused up front: rg would search a named binary file
+            await asyncio.to_thread(_check_text_file, real, shown)
+        search = None
+        if rg is not None and ctx.run is not None:
+            cwd, target = (real.parent, real.name) if is_file else (real, ".")
+            base = relative_to_workspace(ctx.workspace, cwd)
+            search = await _grep_rg(rg, ctx.run, cwd, target, base, args, ctx.scan_time_budget)
+        if search is None:
+            if is_file:
+                search = await asyncio.to_thread(_grep_one_file, real, shown, args, budget)
+            else:
+                base = relative_to_workspace(ctx.workspace, real)
+                search = await asyncio.to_thread(_grep_python, real, base, args, budget)
+            if rg is not None:
+                search.note = "ripgrep could not run this search; the Python engine did"
     except asyncio.CancelledError:
         stop.set()
         raise
