@@ -213,6 +213,7 @@ async def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    runner = asyncio.run
     if not args.no_uvloop:
         try:
             import uvloop
@@ -220,8 +221,14 @@ def main(argv: list[str] | None = None) -> None:
             pass
         else:
             # the client only does sockets, where uvloop is faster; the floor runs elsewhere
-            raise SystemExit(uvloop.run(run(args)))
-    raise SystemExit(asyncio.run(run(args)))
+            runner = uvloop.run
+    try:
+        status = runner(run(args))
+    except KeyboardInterrupt:
+        # the spawned gateway was already stopped by the scenario's cleanup on cancellation
+        _say("interrupted")
+        status = 130
+    raise SystemExit(status)
 
 
 if __name__ == "__main__":

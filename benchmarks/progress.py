@@ -26,6 +26,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self._last_draw = 0.0
         self._started = time.monotonic()
+        self._drawn = -1
 
     def advance(self, n: int = 1) -> None:
         self.done += n
@@ -37,6 +38,7 @@ class Progress:
             self._draw(now)
 
     def _draw(self, now: float) -> None:
+        self._drawn = self.done
         frac = min(self.done / self.total, 1.0)
         filled = int(frac * self.WIDTH)
         bar = "#" * filled + "." * (self.WIDTH - filled)
@@ -46,7 +48,8 @@ class Progress:
 
     def close(self) -> None:
         if self.enabled:
-            self._draw(time.monotonic())
+            if self._drawn != self.done:
+                self._draw(time.monotonic())
             self.stream.write("\n")
             self.stream.flush()
 
