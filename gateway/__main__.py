@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import pwd
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,6 +29,43 @@ def _write_token(path: str, token: str) -> str:
     return str(target)
 
 
+def resolve_run_as(spec: str, workspace: Path) -> tuple[int, int] | None:
+    """The (uid, gid) tools run as, with the workspace made theirs; None keeps the gateway's user."""
+    if spec == "-":
+        return None
+    if os.geteuid() != 0:
+        if spec != "auto":
+            sys.exit(f"sandbox-gateway: --run-as {spec} needs the gateway to start as root")
+        return None
+    name = "nobody" if spec == "auto" else spec
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        if spec == "auto":
+            logging.getLogger("gateway").warning("no user 'nobody': tools run as root")
+            return None
+        sys.exit(f"sandbox-gateway: --run-as: no user {name!r}")
+    uid, gid = entry.pw_uid, entry.pw_gid
+    if uid == 0:
+        return None
+    reachable = subprocess.run(
+        ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "test", "-x", str(workspace)],
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=10,
+    ).returncode == 0
+    if not reachable:
+        message = (f"the workspace {workspace} is not reachable for user {name!r} (a parent directory is not "
+                   "traversable)")
+        if spec == "auto":
+            logging.getLogger("gateway").warning("%s: tools run as root; pass --run-as USER with a reachable "
+                                                 "workspace for least privilege", message)
+            return None
+        sys.exit(f"sandbox-gateway: --run-as {name}: {message}")
+    for root, dirs, files in os.walk(workspace):
+        for item in (root, *(os.path.join(root, n) for n in dirs + files)):
+            os.lchown(item, uid, gid)
+    return uid, gid
+
+
 def main(argv: list[str] | None = None) -> None:
     cfg: GatewayConfig = parse_config(argv)
     setup_logging(cfg.log_level, cfg.log_format)
@@ -35,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     Path(cfg.workspace).mkdir(parents=True, exist_ok=True)
     # Decided before the event loop starts: this probe spawns a process.
     isolation = detect_isolation(cfg.isolation)
+    run_as = resolve_run_as(cfg.run_as, Path(cfg.workspace).resolve())
     token = None if cfg.no_auth else cfg.token
     generated_path = None
     if not cfg.no_auth and not token:
@@ -45,13 +86,15 @@ def main(argv: list[str] | None = None) -> None:
         host = f"[{cfg.host}]" if ":" in cfg.host else cfg.host
         url = f"ws://{host}:{gw.port}/mcp"
         print(f"sandbox-gateway listening on {url}", flush=True)
-        print(f"  workers: {cfg.workers} ({isolation}), workspace: {Path(cfg.workspace).resolve()}", flush=True)
+        who = f"uid {run_as[0]}" if run_as else f"uid {os.geteuid()} (the gateway's user)"
+        print(f"  workers: {cfg.workers} ({isolation}); tools run as {who}", flush=True)
+        print(f"  workspace: {Path(cfg.workspace).resolve()}", flush=True)
         print(f"  metrics: http://{host}:{gw.port}/metrics", flush=True)
         if generated_path is not None:
             print(f"  generated token (written to {generated_path}, mode 0600):", flush=True)
             print(f"  connect: {url}?token={token}", flush=True)
 
-    uvloop.run(run(cfg, isolation, token, on_ready))
+    uvloop.run(run(cfg, isolation, token, on_ready, run_as))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,17 @@ class GatewayConfig:
     log_level: str = "INFO"
     log_format: str = "text"
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    limit_address_space: int = 2 * 1024 * MIB
+    limit_cpu_seconds: int = 900
+    limit_file_size: int = 4 * 1024 * MIB
+    limit_open_files: int = 4096
+    limit_processes: int = 1024
+    run_as: str = "auto"
+    session_idle_timeout: float = 1800.0
+    session_max_age: float = 86400.0
+    max_calls_per_session: int = 64
+    rate_limit: float = 100.0
+    rate_burst: int = 200
 
 
 def _positive(kind: type) -> object:
@@ -98,6 +109,32 @@ def build_parser() -> argparse.ArgumentParser:
                     help="seconds a client has to complete the WebSocket handshake (default %(default)s)")
     ap.add_argument("--allowed-origin", action="append", default=[], dest="allowed_origins",
                     help="browser Origin allowed to connect (repeatable); other Origins get 403")
+    limits = ap.add_argument_group("per-call resource limits (applied to each shell before it runs; 0 = none)")
+    limits.add_argument("--limit-address-space", type=int, default=2 * 1024 * MIB, metavar="BYTES",
+                        help="RLIMIT_AS, virtual memory per process (default 2 GiB)")
+    limits.add_argument("--limit-cpu-seconds", type=int, default=900, metavar="N",
+                        help="RLIMIT_CPU per process (default %(default)s)")
+    limits.add_argument("--limit-file-size", type=int, default=4 * 1024 * MIB, metavar="BYTES",
+                        help="RLIMIT_FSIZE, largest file a tool may write (default 4 GiB)")
+    limits.add_argument("--limit-open-files", type=int, default=4096, metavar="N",
+                        help="RLIMIT_NOFILE per process (default %(default)s)")
+    limits.add_argument("--limit-processes", type=int, default=1024, metavar="N",
+                        help="RLIMIT_NPROC for the tool user; binds only when tools do not run as root "
+                        "(default %(default)s)")
+    limits.add_argument("--run-as", default="auto", metavar="USER",
+                        help="run tools as this user (auto: 'nobody' when started as root and the workspace "
+                        "is reachable for it; '-' keeps the gateway's user)")
+    sessions = ap.add_argument_group("sessions")
+    sessions.add_argument("--session-idle-timeout", type=_positive(float), default=1800.0, metavar="S",
+                          help="close sessions idle this long (default %(default)s)")
+    sessions.add_argument("--session-max-age", type=_positive(float), default=86400.0, metavar="S",
+                          help="close sessions older than this (default %(default)s)")
+    sessions.add_argument("--max-calls-per-session", type=_positive(int), default=64, metavar="N",
+                          help="tool calls one session may have in flight (default %(default)s)")
+    sessions.add_argument("--rate-limit", type=_positive(float), default=100.0, metavar="PER_S",
+                          help="tool calls per second per session, token bucket (default %(default)s)")
+    sessions.add_argument("--rate-burst", type=_positive(int), default=200, metavar="N",
+                          help="token bucket size (default %(default)s)")
     ap.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR (default %(default)s)")
     ap.add_argument("--log-format", choices=("text", "json"), default="text", help="log line format")
     return ap

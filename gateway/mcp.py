@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 import gateway
-from gateway.errors import GatewayError, InvalidParams, InvalidRequest, MethodNotFound, ParseError
+from gateway.errors import (
+    GatewayError,
+    InvalidParams,
+    InvalidRequest,
+    LimitExceeded,
+    MethodNotFound,
+    ParseError,
+    ShuttingDown,
+)
 from gateway.pool import PendingCall
 from shared import protocol as p
 from shared.tools import TOOLS, ToolArgsError, validate_args
@@ -56,6 +64,9 @@ class McpSession:
         self.inflight: dict[RequestKey, asyncio.Task[None] | None] = {}
         self.last_activity = time.monotonic()
         self.created = self.last_activity
+        self.calls_in_flight = 0
+        self._bucket = float(gw.cfg.rate_burst)
+        self._bucket_at = self.created
 
     # ---- input ------------------------------------------------------------------------
 
@@ -104,14 +115,44 @@ class McpSession:
         self.inflight[key] = None
         try:
             if method == "tools/call":
+                self._check_call_limits()
                 task = asyncio.get_running_loop().create_task(self._tools_call(request_id, params))
                 self.inflight[key] = task
+                self.calls_in_flight += 1
+                task.add_done_callback(self._call_finished)
                 return
             result = self._simple_request(method, params)
         except GatewayError as exc:
             await self._answer(request_id, error=exc.to_error())
             return
         await self._answer(request_id, result=result)
+
+    def _check_call_limits(self) -> None:
+        cfg = self.gw.cfg
+        if self.gw.draining:
+            raise ShuttingDown("the gateway is shutting down and takes no new calls; reconnect to another instance")
+        if self.calls_in_flight >= cfg.max_calls_per_session:
+            raise LimitExceeded(
+                f"limit hit: this session already has {self.calls_in_flight} tool calls in flight "
+                f"(--max-calls-per-session={cfg.max_calls_per_session})",
+                {"limit": "max_calls_per_session", "value": cfg.max_calls_per_session})
+        now = time.monotonic()
+        self._bucket = min(float(cfg.rate_burst), self._bucket + (now - self._bucket_at) * cfg.rate_limit)
+        self._bucket_at = now
+        if self._bucket < 1.0:
+            raise LimitExceeded(
+                f"limit hit: rate limit of {cfg.rate_limit:g} tool calls/s per session "
+                f"(--rate-limit={cfg.rate_limit:g}, --rate-burst={cfg.rate_burst}); slow down",
+                {"limit": "rate_limit", "value": cfg.rate_limit})
+        self._bucket -= 1.0
+
+    def _call_finished(self, _task: asyncio.Task[None]) -> None:
+        self.calls_in_flight -= 1
+        self.last_activity = time.monotonic()
+
+    def idle_for(self, now: float) -> float:
+        """Seconds without messages and without calls in flight (0 while calls run)."""
+        return 0.0 if self.calls_in_flight else now - self.last_activity
 
     def _simple_request(self, method: str, params: dict[str, Any]) -> Any:
         match method:

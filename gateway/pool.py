@@ -156,7 +156,8 @@ class _Slot:
 
 
 class WorkerPool:
-    def __init__(self, cfg: GatewayConfig, metrics: Metrics, isolation: str) -> None:
+    def __init__(self, cfg: GatewayConfig, metrics: Metrics, isolation: str,
+                 run_as: tuple[int, int] | None = None) -> None:
         self.cfg = cfg
         self.metrics = metrics
         self.isolation = isolation
@@ -168,7 +169,15 @@ class WorkerPool:
             max_output_bytes=cfg.max_output_bytes,
             isolation=isolation,
             warm_shells=cfg.warm_shells,
+            limit_address_space=cfg.limit_address_space,
+            limit_cpu_seconds=cfg.limit_cpu_seconds,
+            limit_file_size=cfg.limit_file_size,
+            limit_open_files=cfg.limit_open_files,
+            limit_processes=cfg.limit_processes,
+            run_as_uid=run_as[0] if run_as else -1,
+            run_as_gid=run_as[1] if run_as else -1,
         )
+        self.run_as = run_as
         self.slots = [_Slot() for _ in range(cfg.workers)]
         self.queue: collections.deque[PendingCall] = collections.deque()
         self.tasks: set[asyncio.Task[Any]] = set()
@@ -482,6 +491,7 @@ class WorkerPool:
                 "inflight": len(h.calls) if h is not None else 0,
                 "restarts": slot.restarts,
                 "isolation": self.isolation,
+                "tool_uid": self.run_as[0] if self.run_as else os.geteuid(),
             })
         return out
 

@@ -11,6 +11,7 @@ import itertools
 import logging
 import secrets
 import signal
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -54,18 +55,21 @@ def _text(status: int, text: str, extra: dict[str, str] | None = None) -> Respon
 class Gateway:
     """Owns the worker pool, the sessions, and every task it starts."""
 
-    def __init__(self, cfg: GatewayConfig, isolation: str, token: str | None) -> None:
+    def __init__(self, cfg: GatewayConfig, isolation: str, token: str | None,
+                 run_as: tuple[int, int] | None = None) -> None:
         self.cfg = cfg
         self.token = token
         self.metrics = Metrics()
         self.metrics.max_sessions.set(cfg.max_sessions)
-        self.pool = WorkerPool(cfg, self.metrics, isolation)
+        self.pool = WorkerPool(cfg, self.metrics, isolation, run_as)
         self.sessions: set[McpSession] = set()
         self.draining = False
         self.server: Server | None = None
         self._ids = itertools.count(1)
         self._session_ids = itertools.count(1)
         self._senders: set[asyncio.Task[None]] = set()
+        self._connections: dict[McpSession, ServerConnection] = {}
+        self._sweeper: asyncio.Task[None] | None = None
 
     def next_call_id(self) -> int:
         return next(self._ids)
@@ -132,7 +136,7 @@ class Gateway:
                 await ws.send(data, text=True)
 
         session = McpSession(self, send, f"s{next(self._session_ids)}")
-        ws.session = session  # type: ignore[attr-defined]
+        self._connections[session] = ws
         self.sessions.add(session)
         self.metrics.connections.inc()
         self.metrics.sessions.set(len(self.sessions))
@@ -147,6 +151,7 @@ class Gateway:
                 # Their trees are killed by the workers; wait (bounded) so nothing outlives the session.
                 await asyncio.wait(tasks, timeout=5)
             self.sessions.discard(session)
+            self._connections.pop(session, None)
             self.metrics.connections.dec()
             self.metrics.sessions.set(len(self.sessions))
 
@@ -158,8 +163,34 @@ class Gateway:
 
     # ---- lifecycle ------------------------------------------------------------------------
 
+    async def sweep_sessions(self) -> None:
+        """The one task that expires sessions: idle past --session-idle-timeout or older than
+        --session-max-age.  It wakes often enough that detection takes a small fraction of the timeout."""
+        cfg = self.cfg
+        interval = min(max(min(cfg.session_idle_timeout, cfg.session_max_age) / 20, 0.05), 5.0)
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for session, ws in list(self._connections.items()):
+                if now - session.created > cfg.session_max_age:
+                    reason = f"session expired: older than --session-max-age={cfg.session_max_age:g}s"
+                elif session.idle_for(now) > cfg.session_idle_timeout:
+                    reason = f"session expired: idle for more than --session-idle-timeout={cfg.session_idle_timeout:g}s"
+                else:
+                    continue
+                self._connections.pop(session, None)
+                logger.info("closing session %s: %s", session.id, reason)
+                session.cancel_all()
+                self.spawn_close(ws, reason)
+
+    def spawn_close(self, ws: ServerConnection, reason: str) -> None:
+        task = asyncio.get_running_loop().create_task(ws.close(1000, reason[:120]))
+        self._senders.add(task)
+        task.add_done_callback(self._senders.discard)
+
     async def start(self) -> None:
         await self.pool.start()
+        self._sweeper = asyncio.get_running_loop().create_task(self.sweep_sessions(), name="session-sweeper")
         self.server = await serve(
             self.handle_connection,
             self.cfg.host,
@@ -187,10 +218,9 @@ class Gateway:
         self.draining = True
         logger.info("draining: %d calls in flight, up to %g s grace", self.inflight_calls(),
                     self.cfg.shutdown_grace)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.cfg.shutdown_grace
-        while self.inflight_calls() and loop.time() < deadline:
-            await asyncio.sleep(0.05)
+        running = [t for s in self.sessions for t in s.inflight.values() if t is not None]
+        if running:
+            await asyncio.wait(running, timeout=self.cfg.shutdown_grace)
         for session in list(self.sessions):
             await session.abort(ShuttingDown("the gateway is shutting down; the call was stopped"))
         if self.server is not None:
@@ -199,12 +229,15 @@ class Gateway:
                 async with asyncio.timeout(5):
                     await self.server.wait_closed()
         await self.pool.close()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
         for task in list(self._senders):
             task.cancel()
 
 
-async def run(cfg: GatewayConfig, isolation: str, token: str | None, on_ready: Any = None) -> None:
-    gw = Gateway(cfg, isolation, token)
+async def run(cfg: GatewayConfig, isolation: str, token: str | None, on_ready: Any = None,
+              run_as: tuple[int, int] | None = None) -> None:
+    gw = Gateway(cfg, isolation, token, run_as)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -31,7 +31,7 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     limit_file_size: int = 0
     limit_open_files: int = 0
     limit_processes: int = 0
-    run_as_uid: int = -1
+    run_as_uid: int = -1  # -1: shells keep the worker's user
     run_as_gid: int = -1
     max_read_bytes: int = 10 * MIB
     max_write_bytes: int = 50 * MIB

@@ -110,7 +110,7 @@ class ShellRunner:
     async def run(
         self,
         args: BashArgs,
-        timeout: float,
+        time_limit: float,
         state: SessionState | None,
         on_output: Callable[[bytes], Any] | None = None,
     ) -> BashOutcome:
@@ -141,7 +141,7 @@ class ShellRunner:
             script_fd, shell.script_fd = shell.script_fd, -1
             _write_nowait(loop, script_fd, script)
             try:
-                async with asyncio.timeout(timeout):
+                async with asyncio.timeout(time_limit):
                     exit_code = await asyncio.shield(shell.exit)
             except TimeoutError:
                 timed_out = True

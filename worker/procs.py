@@ -118,8 +118,9 @@ def kill_marked_tree(
     """SIGKILL ``root``'s descendants and every orphan of ours that carries ``marker``.
 
     ``marker=None`` means every orphan.  Orphans (our direct children not in
-    ``exclude``) with no readable marker are killed too: a process that wiped its environment cannot hide.  Repeats until a
-    round finds nothing, so processes forked during the kill are caught as well.
+    ``exclude``) with no readable marker are killed too: a process that wiped its
+    environment cannot hide.  Repeats until a round finds nothing, so processes
+    forked during the kill are caught as well.
     Returns how many processes were signalled.
     """
     me = os.getpid()
@@ -294,11 +295,18 @@ class ShellFactory:
         env: dict[str, str],
         limits: dict[int, int],
         marker_prefix: str,
+        run_as: tuple[int, int] | None = None,
     ) -> None:
         self._reaper = reaper
         self._env = env
         self._limits = limits
         self._prefix = marker_prefix
+        # Dropping to the tool user costs one more exec (setpriv); warm shells hide it.
+        self._argv = ["/bin/bash", "--noprofile", "--norc", "-c", SHELL_STUB]
+        if run_as is not None:
+            uid, gid = run_as
+            self._argv = ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                          "--no-new-privs", *self._argv]
         self._serial = 0
         self.live: set[int] = set()  # pids of shells not yet reaped
 
@@ -315,7 +323,7 @@ class ShellFactory:
                 fcntl.fcntl(out_r, F_SETPIPE_SZ, 1 << 20)
             except OSError:
                 pass
-            argv = ["/bin/bash", "--noprofile", "--norc", "-c", SHELL_STUB]
+            argv = self._argv
             file_actions = [
                 (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
                 (os.POSIX_SPAWN_DUP2, out_w, 1),

@@ -58,6 +58,7 @@ class Worker(asyncio.Protocol):
             env=base_env,
             limits=self._limits(),
             marker_prefix=f"{os.environ.get('SANDBOX_WORKER', 'w')}.{os.getpid()}",
+            run_as=(cfg.run_as_uid, cfg.run_as_gid) if cfg.run_as_uid >= 0 else None,
         )
         self.warm: list[Shell] = []
         self.warm_target = cfg.warm_shells

@@ -1,0 +1,131 @@
+"""Containment limits and session limits: each with its flag, its default and a clear error."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import SCALE, McpClient, text_of
+
+
+STORM = """python3 -c '
+import os, time
+n = 0
+try:
+    for _ in range(200):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        n += 1
+except OSError as e:
+    print("fork failed after", n, e.strerror)
+'"""
+
+
+def run(coro):  # type: ignore[no-untyped-def]
+    return asyncio.run(coro)
+
+
+def test_default_limits_apply_to_every_shell(gateway) -> None:
+    async def main() -> None:
+        async with McpClient.connect(gateway.url) as c:
+            res = await c.bash("ulimit -v; ulimit -n; ulimit -f; ulimit -t")
+            assert text_of(res).split() == [str(2 * 1024 * 1024), "4096", str(4 * 1024 * 1024), "900"]  # ulimit -f counts KiB
+            big = await c.bash("python3 -c 'b = bytearray(3 * 1024**3)'")
+            assert big["isError"] and "MemoryError" in text_of(big)
+
+    run(main())
+
+
+def test_file_size_limit(start_gateway) -> None:
+    gw = start_gateway("--limit-file-size", str(1024 * 1024))
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            res = await c.bash("head -c 5M /dev/zero > big")
+            assert res["structuredContent"]["exit_code"] == 153  # 128 + SIGXFSZ
+            assert "File size limit exceeded" in text_of(res)
+
+    run(main())
+    assert (gw.workspace / "big").stat().st_size == 1024 * 1024
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="--run-as needs root")
+def test_run_as_unprivileged_user_binds_nproc(tmp_path: Path, start_gateway) -> None:
+    # pytest's tmp dirs are private to root; a tool user needs a traversable parent.
+    base = Path(tempfile.mkdtemp(prefix="sandbox-runas-"))
+    try:
+        base.chmod(0o755)
+        ws = base / "ws"
+        ws.mkdir()
+        (ws / "old.txt").write_text("made by root before start\n")
+        from tests.helpers import GatewayProcess
+
+        gw = GatewayProcess(ws, "--run-as", "nobody", "--limit-processes", "40", workers=1)
+        try:
+            async def main() -> None:
+                async with McpClient.connect(gw.url) as c:
+                    who = await c.bash("id -un; echo more >> old.txt && echo appended")
+                    assert text_of(who).split() == ["nobody", "appended"]
+                    storm = await c.bash(STORM, timeout=30)
+                    assert "fork failed after" in text_of(storm)
+                    assert "Resource temporarily unavailable" in text_of(storm)
+                    assert text_of(await c.bash("echo next")) == "next\n"
+
+            run(main())
+            assert gw.status()["workers"][0]["tool_uid"] == 65534
+        finally:
+            gw.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_idle_session_is_closed_by_the_sweeper(start_gateway) -> None:
+    gw = start_gateway("--session-idle-timeout", "2")
+
+    async def main() -> float:
+        async with McpClient.connect(gw.url) as c:
+            assert text_of(await c.bash("sleep 3; echo busy-is-not-idle", timeout=10)) == "busy-is-not-idle\n"
+            t0 = time.monotonic()
+            await asyncio.wait_for(c.ws.wait_closed(), 20 * SCALE)
+            assert c.ws.close_code == 1000
+            assert "idle" in (c.ws.close_reason or "")
+            return time.monotonic() - t0
+
+    waited = run(main())
+    assert waited < 2 + 3 * SCALE, waited
+    assert gw.status()["sessions"] == 0
+
+
+def test_calls_in_flight_per_session_limit(start_gateway) -> None:
+    gw = start_gateway("--max-calls-per-session", "2")
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            futs = [c.start("tools/call", {"name": "bash", "arguments": {"command": "sleep 1"}})[1] for _ in range(3)]
+            done = await asyncio.wait_for(asyncio.gather(*futs), 30 * SCALE)
+            errors = [m["error"] for m in done if "error" in m]
+            assert len(errors) == 1 and errors[0]["code"] == -32001
+            assert "--max-calls-per-session=2" in errors[0]["message"]
+
+    run(main())
+
+
+def test_rate_limit(start_gateway) -> None:
+    gw = start_gateway("--rate-limit", "1", "--rate-burst", "3")
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            futs = [c.start("tools/call", {"name": "bash", "arguments": {"command": "true"}})[1] for _ in range(6)]
+            done = await asyncio.wait_for(asyncio.gather(*futs), 30 * SCALE)
+            limited = [m["error"] for m in done if "error" in m]
+            assert len(limited) >= 2
+            assert all(e["code"] == -32001 and "--rate-limit=1" in e["message"] for e in limited)
+
+    run(main())
