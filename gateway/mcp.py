@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 import gateway
+import shared.file_tools  # noqa: F401  (registers the file tools in TOOLS)
 from gateway.errors import (
     GatewayError,
     InvalidParams,

@@ -236,6 +236,12 @@ class OutputBuffer:
             if len(self._tail) > 2 * self.tail_cap:
                 del self._tail[: len(self._tail) - self.tail_cap]
 
+    def captured(self) -> bytes:
+        """Everything when nothing was dropped, else the head alone."""
+        if self.truncated:
+            return bytes(self._head)
+        return bytes(self._head) + bytes(self._tail[-self.tail_cap :] if self.tail_cap else b"")
+
     @property
     def truncated(self) -> bool:
         return self.total > self.head_cap + self.tail_cap

@@ -16,6 +16,7 @@ import resource
 import signal
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -25,8 +26,18 @@ from shared.config import WorkerConfig, load_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from worker.bash import ShellRunner, outcome_to_result
+from worker.files import FILE_TOOL_NAMES, FileToolContext, run_file_tool
 from worker.paths import PathError
-from worker.procs import Reaper, Shell, ShellFactory, children_of, kill_marked_tree, set_child_subreaper
+from worker.procs import (
+    OutputBuffer,
+    Reaper,
+    Shell,
+    ShellFactory,
+    children_of,
+    kill_marked_tree,
+    read_available,
+    set_child_subreaper,
+)
 
 __all__ = ["BOOT_ERROR", "Worker", "main"]
 
@@ -63,6 +74,7 @@ class Worker(asyncio.Protocol):
         self.warm: list[Shell] = []
         self.warm_target = cfg.warm_shells
         self._refill_scheduled = False
+        self.file_ctx = FileToolContext.from_config(cfg, self.run_captured)
         self.runner = ShellRunner(
             workspace=cfg.workspace,
             base_env=base_env,
@@ -222,6 +234,10 @@ class Worker(asyncio.Protocol):
             args = validate_args(call.tool, call.args)
         except ToolArgsError as exc:
             return p.Result(id=call.id, text=str(exc), outcome="error", is_error=True)
+        if call.tool in FILE_TOOL_NAMES:
+            res = await run_file_tool(call.tool, args, self.file_ctx)
+            return p.Result(id=call.id, text=res.text, is_error=res.is_error, structured=res.structured,
+                            outcome="error" if res.is_error else "ok")
         if call.tool == "bash":
             on_output = self._progress_sink(call.id) if call.progress else None
             try:
@@ -234,6 +250,48 @@ class Worker(asyncio.Protocol):
             return outcome_to_result(call.id, outcome, call.timeout)
         return p.Result(id=call.id, text=f"tool {call.tool!r} is not served by this worker",
                         outcome="error", is_error=True)
+
+    async def run_captured(self, argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
+        """Run a helper program (e.g. rg) for a file tool: stdout captured and bounded, killed at the limit.
+
+        It goes through the worker's reaper (no asyncio child watcher) and is excluded from the
+        orphan sweeps of bash calls while it runs.
+        """
+        out_r, out_w = os.pipe()
+        full = ["/usr/bin/env", "-C", str(cwd), *argv]
+        try:
+            # posix_spawn returns once the child has exec-ed; the exit is awaited through the reaper.
+            pid = os.posix_spawnp(full[0], full, self.base_env, setsid=True, file_actions=[  # noqa: ASYNC221
+                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, out_w, 1),
+                (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0),
+            ], setsigdef=(signal.SIGPIPE,))
+        finally:
+            os.close(out_w)
+        self.owned.add(pid)
+        exit_fut = self.reaper.watch(pid)
+        os.set_blocking(out_r, False)
+        out = OutputBuffer(64 * 1024 * 1024)
+        done_reading = self.loop.create_future()
+
+        def on_readable() -> None:
+            if read_available(out_r, out.append, 8 << 20) and not done_reading.done():
+                done_reading.set_result(None)
+
+        self.loop.add_reader(out_r, on_readable)
+        try:
+            async with asyncio.timeout(time_limit):
+                await done_reading
+                code = await asyncio.shield(exit_fut)
+        except TimeoutError:
+            code = -9
+        finally:
+            self.loop.remove_reader(out_r)
+            if not exit_fut.done():
+                kill_marked_tree(pid, b"\0helper", exclude=self.factory.live, reap=self.reaper.reap, rounds=3)
+            os.close(out_r)
+            self.owned.discard(pid)
+        return code, out.captured()  # past 64 MiB, the head only: whole lines for the caller
 
     def _progress_sink(self, call_id: int) -> _ProgressSink:
         return _ProgressSink(self, call_id)
