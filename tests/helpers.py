@@ -48,14 +48,14 @@ def wait_for(cond: Callable[[], Any], timeout: float = 10.0, interval: float = 0
         time.sleep(interval)
 
 
-async def async_wait_for(cond: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout * SCALE
+async def async_wait_for(cond: Callable[[], Any], limit: float = 10.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + limit * SCALE
     while True:
         value = cond()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout * SCALE:g} s waiting for {what}")
+            raise AssertionError(f"timed out after {limit * SCALE:g} s waiting for {what}")
         await asyncio.sleep(0.05)
 
 
@@ -69,7 +69,7 @@ class GatewayProcess:
                 "--workers", str(workers), "--log-level", "INFO", *args]
         argv += ["--token", token] if token else ["--no-auth"]
         self.stderr_path = workspace.parent / f"gateway-{secrets.token_hex(3)}.log"
-        self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in stop()
+        self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, cwd=ROOT,
                                      start_new_session=True)
         self.host, self.port = self._read_address()
@@ -185,7 +185,9 @@ class McpClient:
     async def send_raw(self, text: str) -> None:
         await self.ws.send(text)
 
-    def start(self, method: str, params: dict[str, Any] | None = None, req_id: Any = None) -> tuple[Any, asyncio.Future]:
+    def start(
+        self, method: str, params: dict[str, Any] | None = None, req_id: Any = None
+    ) -> tuple[Any, asyncio.Future]:
         req_id = next(self._ids) if req_id is None else req_id
         fut = asyncio.get_running_loop().create_future()
         self.pending[req_id] = fut
@@ -195,9 +197,9 @@ class McpClient:
         asyncio.get_running_loop().create_task(self.ws.send(json.dumps(msg)))
         return req_id, fut
 
-    async def request(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60) -> dict[str, Any]:
+    async def request(self, method: str, params: dict[str, Any] | None = None, wait: float = 60) -> dict[str, Any]:
         _, fut = self.start(method, params)
-        async with asyncio.timeout(timeout * SCALE):
+        async with asyncio.timeout(wait * SCALE):
             return await fut
 
     async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
@@ -206,11 +208,14 @@ class McpClient:
             msg["params"] = params
         await self.ws.send(json.dumps(msg))
 
-    async def bash(self, command: str, timeout: float | None = None, wait: float = 60, **extra: Any) -> dict[str, Any]:
+    async def bash(
+        self, command: str, timeout: float | None = None, wait: float = 60, **extra: Any  # noqa: ASYNC109
+    ) -> dict[str, Any]:
+        """Call the bash tool; ``timeout`` is the tool's own argument, ``wait`` bounds the client."""
         args: dict[str, Any] = {"command": command, **extra}
         if timeout is not None:
             args["timeout"] = timeout
-        msg = await self.request("tools/call", {"name": "bash", "arguments": args}, timeout=wait)
+        msg = await self.request("tools/call", {"name": "bash", "arguments": args}, wait=wait)
         assert "result" in msg, msg
         return msg["result"]
 

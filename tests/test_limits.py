@@ -13,7 +13,6 @@ import pytest
 
 from tests.helpers import SCALE, McpClient, text_of
 
-
 STORM = """python3 -c '
 import os, time
 n = 0
@@ -36,7 +35,8 @@ def test_default_limits_apply_to_every_shell(gateway) -> None:
     async def main() -> None:
         async with McpClient.connect(gateway.url) as c:
             res = await c.bash("ulimit -v; ulimit -n; ulimit -f; ulimit -t")
-            assert text_of(res).split() == [str(2 * 1024 * 1024), "4096", str(4 * 1024 * 1024), "900"]  # ulimit -f counts KiB
+            # ulimit -v and -f count KiB
+            assert text_of(res).split() == [str(2 * 1024 * 1024), "4096", str(4 * 1024 * 1024), "900"]
             big = await c.bash("python3 -c 'b = bytearray(3 * 1024**3)'")
             assert big["isError"] and "MemoryError" in text_of(big)
 
@@ -108,7 +108,8 @@ def test_calls_in_flight_per_session_limit(start_gateway) -> None:
 
     async def main() -> None:
         async with McpClient.connect(gw.url) as c:
-            futs = [c.start("tools/call", {"name": "bash", "arguments": {"command": "sleep 1"}})[1] for _ in range(3)]
+            params = {"name": "bash", "arguments": {"command": "sleep 1"}}
+            futs = [c.start("tools/call", params)[1] for _ in range(3)]
             done = await asyncio.wait_for(asyncio.gather(*futs), 30 * SCALE)
             errors = [m["error"] for m in done if "error" in m]
             assert len(errors) == 1 and errors[0]["code"] == -32001

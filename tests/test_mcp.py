@@ -98,8 +98,9 @@ def test_jsonrpc_errors_and_the_server_keeps_serving(gateway) -> None:
 def test_pipelined_requests_answered_by_id(gateway) -> None:
     async def main() -> None:
         async with McpClient.connect(gateway.url) as c:
-            slow_id, slow = c.start("tools/call", {"name": "bash", "arguments": {"command": "sleep 1; echo slow"}})
-            fast_id, fast = c.start("tools/call", {"name": "bash", "arguments": {"command": "echo fast"}}, req_id="s-1")
+            _slow_id, slow = c.start("tools/call", {"name": "bash", "arguments": {"command": "sleep 1; echo slow"}})
+            fast_call = {"name": "bash", "arguments": {"command": "echo fast"}}
+            _, fast = c.start("tools/call", fast_call, req_id="s-1")
             first = await asyncio.wait_for(asyncio.shield(fast), 30)
             assert not slow.done()
             assert first["id"] == "s-1" and text_of(first["result"]) == "fast\n"
