@@ -66,6 +66,14 @@ def resolve_run_as(spec: str, workspace: Path) -> tuple[int, int] | None:
     return uid, gid
 
 
+def _can_unshare_net() -> bool:
+    try:
+        return subprocess.run(["unshare", "--net", "true"], stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 def main(argv: list[str] | None = None) -> None:
     cfg: GatewayConfig = parse_config(argv)
     setup_logging(cfg.log_level, cfg.log_format)
@@ -75,6 +83,9 @@ def main(argv: list[str] | None = None) -> None:
     Path(cfg.workspace).mkdir(parents=True, exist_ok=True)
     # Decided before the event loop starts: this probe spawns a process.
     isolation = detect_isolation(cfg.isolation)
+    if cfg.no_network and (isolation != "pidns" or not _can_unshare_net()):
+        sys.exit("sandbox-gateway: --no-network needs network namespaces, which this kernel/user cannot create "
+                 "here (run as root, or enable unprivileged user namespaces)")
     run_as = resolve_run_as(cfg.run_as, Path(cfg.workspace).resolve())
     token = None if cfg.no_auth else cfg.token
     generated_path = None

@@ -44,6 +44,7 @@ class GatewayConfig:
     limit_open_files: int = 4096
     limit_processes: int = 1024
     run_as: str = "auto"
+    no_network: bool = False
     session_idle_timeout: float = 1800.0
     session_max_age: float = 86400.0
     max_calls_per_session: int = 64
@@ -124,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     limits.add_argument("--run-as", default="auto", metavar="USER",
                         help="run tools as this user (auto: 'nobody' when started as root and the workspace "
                         "is reachable for it; '-' keeps the gateway's user)")
+    limits.add_argument("--no-network", action="store_true",
+                        help="tools run in a network namespace with only loopback (needs pid/net namespaces)")
     sessions = ap.add_argument_group("sessions")
     sessions.add_argument("--session-idle-timeout", type=_positive(float), default=1800.0, metavar="S",
                           help="close sessions idle this long (default %(default)s)")

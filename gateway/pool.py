@@ -174,6 +174,7 @@ class WorkerPool:
             limit_file_size=cfg.limit_file_size,
             limit_open_files=cfg.limit_open_files,
             limit_processes=cfg.limit_processes,
+            no_network=cfg.no_network,
             run_as_uid=run_as[0] if run_as else -1,
             run_as_gid=run_as[1] if run_as else -1,
         )
@@ -206,7 +207,8 @@ class WorkerPool:
         argv = [sys.executable, "-m", "worker", "--fd", str(child.fileno()), "--config",
                 dump_worker_config(wcfg), "--log-level", "WARNING"]
         if self.isolation == "pidns":
-            argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *argv]
+            net = ["--net"] if self.cfg.no_network else []
+            argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *net, *argv]
         env = dict(os.environ)
         env["SANDBOX_WORKER"] = marker
         env["PYTHONPATH"] = _PROJECT_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")

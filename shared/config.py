@@ -31,6 +31,7 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     limit_file_size: int = 0
     limit_open_files: int = 0
     limit_processes: int = 0
+    no_network: bool = False  # the worker is in its own network namespace: bring loopback up
     run_as_uid: int = -1  # -1: shells keep the worker's user
     run_as_gid: int = -1
     max_read_bytes: int = 10 * MIB

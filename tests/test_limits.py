@@ -130,3 +130,22 @@ def test_rate_limit(start_gateway) -> None:
             assert all(e["code"] == -32001 and "--rate-limit=1" in e["message"] for e in limited)
 
     run(main())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root here")
+def test_no_network_leaves_only_loopback(start_gateway) -> None:
+    gw = start_gateway("--no-network")
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            links = await c.bash("cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '")
+            assert text_of(links).split() == ["lo"]
+            # loopback works inside: a server and a client in the same call
+            lo = await c.bash("python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); "
+                              "s.listen(); c=socket.create_connection(s.getsockname()); print(\"lo-ok\")'")
+            assert text_of(lo) == "lo-ok\n"
+            # and the host's network (the gateway's own port) is unreachable
+            out = await c.bash(f"python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", {gw.port}), 2)'")
+            assert out["isError"] and "Connection refused" in text_of(out)
+
+    run(main())

@@ -377,6 +377,18 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
             worker.transport.close()
 
 
+def loopback_up() -> None:
+    """Bring up ``lo`` in the worker's fresh network namespace (it starts down), with ioctl, no tools."""
+    import fcntl
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        req = struct.pack("16sh", b"lo", 0)
+        flags = struct.unpack("16sh", fcntl.ioctl(s.fileno(), siocgifflags, req))[1]
+        fcntl.ioctl(s.fileno(), siocsifflags, struct.pack("16sh", b"lo", flags | iff_up))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m worker", description=__doc__)
     parser.add_argument("--fd", type=int, required=True, help="inherited Unix socket to the gateway")
@@ -388,6 +400,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cfg = load_worker_config(ns.config)
         os.chdir(cfg.workspace)
+        if cfg.no_network:
+            loopback_up()
         if cfg.isolation == "subreaper":
             set_child_subreaper()
         elif os.getpid() != 1:
