@@ -79,6 +79,9 @@ class McpSession:
         except msgspec.DecodeError as exc:
             await self._error(None, ParseError(f"parse error: {exc}"))
             return
+        except RecursionError:
+            await self._error(None, ParseError("parse error: JSON nested too deeply"))
+            return
         if isinstance(msg, list):
             await self._error(None, InvalidRequest("batch requests are not supported; send one JSON-RPC "
                                                    "object per message"))

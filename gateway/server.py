@@ -13,7 +13,7 @@ import secrets
 import signal
 import time
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -88,6 +88,17 @@ class Gateway:
             supplied = (parse_qs(query).get("token") or [""])[0]
         return hmac.compare_digest(supplied.encode(), self.token.encode())
 
+    def _origin_allowed(self, origin: str) -> bool:
+        """Browsers send Origin; other clients do not.  DNS-rebinding defence: without an allow-list
+        only loopback origins may connect."""
+        if self.cfg.allowed_origins:
+            return origin in self.cfg.allowed_origins
+        try:
+            host = urlsplit(origin).hostname or ""
+        except ValueError:
+            return False
+        return is_loopback(host)
+
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.partition("?")[0]
         if path == "/healthz":
@@ -116,7 +127,7 @@ class Gateway:
         if path != "/mcp":
             return _text(404, "not found: the MCP endpoint is /mcp; also /metrics /healthz /readyz /status\n")
         origin = request.headers.get("Origin")
-        if origin is not None and self.cfg.allowed_origins and origin not in self.cfg.allowed_origins:
+        if origin is not None and not self._origin_allowed(origin):
             return _text(403, f"forbidden: Origin {origin!r} is not allowed (see --allowed-origin)\n")
         if not self._authorized(request):
             return _text(401, "unauthorized: send Authorization: Bearer <token> or ?token=<token>\n",

@@ -163,9 +163,6 @@ def test_origin_allow_list(start_gateway) -> None:
     run(main())
 
 
-@pytest.mark.xfail(strict=True, reason="gateway bug: with no --allowed-origin every Origin is accepted, so under "
-                   "--no-auth any web page the user visits can open ws://127.0.0.1:PORT/mcp and run bash "
-                   "(cross-site WebSocket hijacking)")
 def test_browser_origin_refused_without_allow_list_under_no_auth(start_gateway) -> None:
     gw = start_gateway(workers=1)  # --no-auth on loopback: the typical developer set-up
 
