@@ -72,8 +72,12 @@ class GatewayProcess:
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, cwd=ROOT,
                                      start_new_session=True)
-        self.host, self.port = self._read_address()
-        self.wait_ready()
+        try:
+            self.host, self.port = self._read_address()
+            self.wait_ready()
+        except BaseException:
+            self.stop(signal.SIGKILL)  # nothing of a failed start may outlive the test
+            raise
 
     def _read_address(self) -> tuple[str, int]:
         assert self.proc.stdout is not None
