@@ -92,7 +92,9 @@ def time_call(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(samples)
 
 
-def tool_call(ctx: FileToolContext, name: str, args: dict[str, Any], check: Callable[[str], bool]) -> Callable[[], Any]:
+def tool_call(
+    ctx: FileToolContext, name: str, args: dict[str, Any], check: Callable[[str], bool]
+) -> Callable[[], Any]:
     parsed = validate_args(name, args)
 
     def call() -> None:
@@ -111,11 +113,15 @@ def command(argv: list[str], cwd: Path) -> Callable[[], Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.files_bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.files_bench", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--files", type=int, default=50_000, help="small files in the tree (default 50000)")
     parser.add_argument("--big-mb", type=int, default=100, help="size of the big file in MiB (default 100)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown")
-    parser.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None, help="where to generate")
+    parser.add_argument(
+        "--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None, help="where to generate"
+    )
     opts = parser.parse_args(argv)
 
     rg = shutil.which("rg")
@@ -140,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
             return lambda text: text.count("\n") >= n
 
         # (scenario, tool name, tool args, result check, rg floor argv, grep floor argv)
-        grep_rows: list[tuple[str, str, dict[str, Any], Callable[[str], bool], list[str] | None, list[str] | None]]
+        grep_rows: list[
+            tuple[str, str, dict[str, Any], Callable[[str], bool], list[str] | None, list[str] | None]
+        ]
         grep_rows = [
             (
                 f"grep rare literal, {opts.files} files",
@@ -195,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         for scenario, args, floor_argv in read_rows:
             took = fmt(time_call(tool_call(python_only, "read", args, has_lines(2000)), opts.repeat))
-            rows.append((scenario, "(no rg)", took, "-", fmt(time_call(command(floor_argv, root), opts.repeat))))
+            rows.append(
+                (scenario, "(no rg)", took, "-", fmt(time_call(command(floor_argv, root), opts.repeat)))
+            )
         print(render(header, rows))
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -210,7 +220,8 @@ def render(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         )
         for row in [header, *rows]
     ]
