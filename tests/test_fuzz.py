@@ -11,7 +11,6 @@ import json
 import math
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.protocol import State
@@ -20,9 +19,8 @@ from websockets.sync.client import ClientConnection, connect
 from shared.tools import TOOLS
 from tests.helpers import SCALE
 
-# Deep enough to exercise nesting, below the ~1000 levels where the decoder raises RecursionError
-# (see test_deeply_nested_json_is_a_parse_error, which covers the deeper case on its own).
-MAX_FUZZ_DEPTH = 500
+# Well past the ~1000 levels where the JSON decoder gives up with RecursionError (must be a parse error).
+MAX_FUZZ_DEPTH = 5000
 
 METHODS = ["initialize", "ping", "tools/list", "tools/call", "notifications/initialized",
            "notifications/cancelled", "resources/list", "", "x" * 300]

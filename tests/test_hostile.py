@@ -163,14 +163,20 @@ def test_origin_allow_list(start_gateway) -> None:
     run(main())
 
 
-def test_browser_origin_refused_without_allow_list_under_no_auth(start_gateway) -> None:
-    gw = start_gateway(workers=1)  # --no-auth on loopback: the typical developer set-up
+def test_without_allow_list_only_loopback_origins_connect(start_gateway) -> None:
+    # Under --no-auth any web page in a browser on this machine could otherwise open the socket and run
+    # bash (cross-site WebSocket hijacking, DNS rebinding).
+    gw = start_gateway(workers=1)
 
     async def main() -> None:
-        with pytest.raises(InvalidStatus) as info:
-            async with connect(gw.url, subprotocols=["mcp"], origin="https://evil.example"):  # type: ignore[list-item,arg-type]
-                pass
-        assert info.value.response.status_code == 403
+        for origin in ["https://evil.example", "http://127.0.0.1.evil.example", "null", "not a url"]:
+            with pytest.raises(InvalidStatus) as info:
+                async with connect(gw.url, subprotocols=["mcp"], origin=origin):  # type: ignore[list-item,arg-type]
+                    pass
+            assert info.value.response.status_code == 403, origin
+        async with connect(gw.url, subprotocols=["mcp"], origin="http://localhost:3000"):  # type: ignore[list-item,arg-type]
+            pass
+        await fresh_call_works(gw.url)
 
     run(main())
 
@@ -299,6 +305,22 @@ def test_open_files_limit_is_visible_to_the_shell(start_gateway) -> None:
         async with McpClient.connect(gw.url) as c:
             res = await c.bash("ulimit -n; ulimit -Hn")
             assert text_of(res).split() == ["123", "123"], text_of(res)
+
+    run(main())
+
+
+def test_no_network_leaves_only_loopback(start_gateway) -> None:
+    require_flag("--no-network")
+    if os.geteuid() != 0:
+        pytest.skip("network namespaces need root here")
+    gw = start_gateway("--no-network", workers=1)
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            res = await c.bash("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")
+            assert text_of(res).split() == ["lo"], text_of(res)
+            res = await c.bash("exec 3<>/dev/tcp/1.1.1.1/53", timeout=10)
+            assert res["isError"] is True and res["structuredContent"]["timed_out"] is False, res
 
     run(main())
 
