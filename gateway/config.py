@@ -48,8 +48,8 @@ class GatewayConfig:
     session_idle_timeout: float = 1800.0
     session_max_age: float = 86400.0
     max_calls_per_session: int = 64
-    rate_limit: float = 100.0
-    rate_burst: int = 200
+    rate_limit: float = 1000.0
+    rate_burst: int = 2000
 
 
 def _positive(kind: type) -> object:
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "without it and without --no-auth a random token is generated)")
     ap.add_argument("--no-auth", action="store_true", help="accept clients without a token (loopback only)")
     ap.add_argument("--token-file", default=None,
-                    help="where a generated token is written, mode 0600 (default: <workspace>/../.sandbox-token)")
+                    help="where a generated token is written, mode 0600 (default: ~/.sandbox-gateway/token)")
     ap.add_argument("--deadline-grace", type=float, default=5.0,
                     help="seconds past a call's timeout before its worker is killed (default %(default)s)")
     ap.add_argument("--default-timeout", type=_positive(float), default=120.0,
@@ -134,9 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="close sessions older than this (default %(default)s)")
     sessions.add_argument("--max-calls-per-session", type=_positive(int), default=64, metavar="N",
                           help="tool calls one session may have in flight (default %(default)s)")
-    sessions.add_argument("--rate-limit", type=_positive(float), default=100.0, metavar="PER_S",
+    sessions.add_argument("--rate-limit", type=_positive(float), default=1000.0, metavar="PER_S",
                           help="tool calls per second per session, token bucket (default %(default)s)")
-    sessions.add_argument("--rate-burst", type=_positive(int), default=200, metavar="N",
+    sessions.add_argument("--rate-burst", type=_positive(int), default=2000, metavar="N",
                           help="token bucket size (default %(default)s)")
     ap.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR (default %(default)s)")
     ap.add_argument("--log-format", choices=("text", "json"), default="text", help="log line format")
