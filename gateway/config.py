@@ -50,6 +50,8 @@ class GatewayConfig:
     max_calls_per_session: int = 64
     rate_limit: float = 1000.0
     rate_burst: int = 2000
+    max_jobs_per_session: int = 16
+    job_output_bytes: int = 1 * MIB
 
 
 def _positive(kind: type) -> object:
@@ -138,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
                           help="tool calls per second per session, token bucket (default %(default)s)")
     sessions.add_argument("--rate-burst", type=_positive(int), default=2000, metavar="N",
                           help="token bucket size (default %(default)s)")
+    jobs = ap.add_argument_group("background jobs (bash with run_in_background)")
+    jobs.add_argument("--max-jobs-per-session", type=_positive(int), default=16, metavar="N",
+                      help="background jobs one session may have running (default %(default)s)")
+    jobs.add_argument("--job-output-bytes", type=_positive(int), default=1 * MIB, metavar="BYTES",
+                      help="output kept per background job, the newest bytes (default 1 MiB)")
     ap.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR (default %(default)s)")
     ap.add_argument("--log-format", choices=("text", "json"), default="text", help="log line format")
     return ap

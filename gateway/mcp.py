@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 import gateway
-import shared.file_tools  # noqa: F401  (registers the file tools in TOOLS)
 from gateway.errors import (
     GatewayError,
     InvalidParams,
@@ -29,6 +28,7 @@ from gateway.errors import (
     ShuttingDown,
 )
 from gateway.pool import PendingCall
+from shared import file_tools, job_tools  # noqa: F401  (they register their tools in TOOLS)
 from shared import protocol as p
 from shared.tools import TOOLS, ToolArgsError, validate_args
 
@@ -230,19 +230,57 @@ class McpSession:
         cfg = self.gw.cfg
         requested = getattr(args, "timeout", None)
         timeout = min(requested if requested is not None else cfg.default_timeout, cfg.max_timeout)
+        pool = self.gw.pool
+        if name == "job_list":
+            return self._job_list(), "ok"
+        job_id = ""
+        if name == "bash" and args.run_in_background:
+            running = sum(1 for r in pool.session_jobs(self.id) if r.status == "running")
+            if running >= cfg.max_jobs_per_session:
+                return _tool_error(
+                    f"limit hit: this session already runs {running} background jobs "
+                    f"(--max-jobs-per-session={cfg.max_jobs_per_session}); kill one with job_kill or wait "
+                    "for one to end"), "error"
+            pool.forget_finished_jobs(self.id, keep=cfg.max_jobs_per_session)
+            job_id = self.gw.next_job_id()
         on_progress = None
         meta = params.get("_meta")
-        if isinstance(meta, dict) and isinstance(meta.get("progressToken"), (str, int)):
+        if isinstance(meta, dict) and isinstance(meta.get("progressToken"), (str, int)) and not job_id:
             on_progress = self._progress_sender(meta["progressToken"])
         call = PendingCall(self.gw.next_call_id(), name, arguments or {}, timeout,
-                           state=self.shell_state if name == "bash" else None, on_progress=on_progress)
-        result = await self.gw.pool.call(call)
+                           state=self.shell_state if name == "bash" else None, on_progress=on_progress,
+                           session=self.id, job_id=job_id)
+        if name in ("job_output", "job_kill"):
+            record = pool.jobs.get(args.job_id)
+            if record is None or record.session != self.id:
+                return _tool_error(f"unknown job {args.job_id!r}: this session has no such job "
+                                   "(job_list shows its jobs)"), "error"
+            if record.status == "lost" or record.worker.state != "ready":
+                record.status = "lost"
+                return _job_payload(
+                    f"job {record.job_id} was lost: its worker died, and every process of the job with it",
+                    {"job_id": record.job_id, "status": "lost", "exit_code": None}, True), "error"
+            result = await pool.call_on(record.worker, call)
+        else:
+            result = await pool.call(call)
         if result.state is not None:
             self.shell_state = result.state
         payload: dict[str, Any] = {"content": [{"type": "text", "text": result.text}], "isError": result.is_error}
         if result.structured is not None:
             payload["structuredContent"] = result.structured
         return payload, result.outcome
+
+    def _job_list(self) -> dict[str, Any]:
+        now = time.monotonic()
+        jobs = [{"job_id": r.job_id, "command": r.command, "status": r.status, "exit_code": r.exit_code,
+                 "age_s": round(now - r.started, 3)} for r in self.gw.pool.session_jobs(self.id)]
+        if jobs:
+            lines = [f"{j['job_id']}\t{j['status']}" + (f" ({j['exit_code']})" if j["exit_code"] is not None else "")
+                     + f"\t{j['command'][:200]}" for j in jobs]
+            text = "\n".join(lines)
+        else:
+            text = "no background jobs in this session"
+        return _job_payload(text, {"jobs": jobs}, False)
 
     def _progress_sender(self, token: str | int) -> Callable[[str], None]:
         count = 0
@@ -288,6 +326,10 @@ class McpSession:
         for task in tasks:
             task.cancel()
         return tasks
+
+
+def _job_payload(text: str, structured: dict[str, Any], is_error: bool) -> dict[str, Any]:
+    return {"content": [{"type": "text", "text": text}], "isError": is_error, "structuredContent": structured}
 
 
 def _tool_error(text: str) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from shared.config import WorkerConfig, dump_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from worker.procs import children_of
 
-__all__ = ["PendingCall", "WorkerHandle", "WorkerPool", "detect_isolation"]
+__all__ = ["JobRecord", "PendingCall", "WorkerHandle", "WorkerPool", "detect_isolation"]
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +72,13 @@ def detect_isolation(requested: str) -> str:
 class PendingCall:
     """One tool call between receipt and answer."""
 
-    __slots__ = ("args", "future", "id", "on_progress", "progress", "started", "state", "timeout", "tool",
-                 "worker")
+    __slots__ = ("args", "future", "id", "job_id", "on_progress", "progress", "session", "started", "state",
+                 "timeout", "tool", "worker")
 
     def __init__(self, call_id: int, tool: str, args: dict[str, Any], timeout: float,
                  state: p.SessionState | None = None,
-                 on_progress: Callable[[str], None] | None = None) -> None:
+                 on_progress: Callable[[str], None] | None = None,
+                 session: str = "", job_id: str = "") -> None:
         loop = asyncio.get_running_loop()
         self.id = call_id
         self.tool = tool
@@ -86,6 +87,8 @@ class PendingCall:
         self.state = state
         self.on_progress = on_progress
         self.progress = on_progress is not None
+        self.session = session
+        self.job_id = job_id
         self.future: asyncio.Future[p.Result] = loop.create_future()
         self.started: asyncio.Future[None] = loop.create_future()
         self.worker: WorkerHandle | None = None
@@ -145,6 +148,21 @@ class WorkerHandle(asyncio.Protocol):
         return self.state == "ready" and len(self.calls) < self.pool.cfg.max_calls_per_worker
 
 
+class JobRecord:
+    """Where a background job lives, whose it is, and what the gateway last heard of it."""
+
+    __slots__ = ("command", "exit_code", "job_id", "session", "started", "status", "worker")
+
+    def __init__(self, job_id: str, session: str, command: str, worker: WorkerHandle) -> None:
+        self.job_id = job_id
+        self.session = session
+        self.command = command
+        self.worker = worker
+        self.started = time.monotonic()
+        self.status = "running"
+        self.exit_code: int | None = None
+
+
 class _Slot:
     __slots__ = ("boot_failures", "failed", "handle", "restarts")
 
@@ -177,6 +195,8 @@ class WorkerPool:
             no_network=cfg.no_network,
             run_as_uid=run_as[0] if run_as else -1,
             run_as_gid=run_as[1] if run_as else -1,
+            max_jobs_per_session=cfg.max_jobs_per_session,
+            job_output_bytes=cfg.job_output_bytes,
         )
         self.run_as = run_as
         self.slots = [_Slot() for _ in range(cfg.workers)]
@@ -185,6 +205,7 @@ class WorkerPool:
         self.closing = False
         self.ready_event = asyncio.Event()
         self._generation = 0
+        self.jobs: dict[str, JobRecord] = {}
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -281,8 +302,17 @@ class WorkerPool:
             case p.Result():
                 call = handle.calls.pop(msg.id, None)
                 if call is not None and not call.future.done():
+                    if call.job_id and not msg.is_error:
+                        # Recorded here, not by the caller: the job's JobExit may be in this same read.
+                        self.jobs[call.job_id] = JobRecord(call.job_id, call.session,
+                                                           str(call.args.get("command", "")), handle)
                     call.future.set_result(msg)
                     self._pump()
+            case p.JobExit():
+                record = self.jobs.get(msg.job_id)
+                if record is not None and record.worker is handle:
+                    record.status = msg.status
+                    record.exit_code = msg.exit_code
             case p.Progress():
                 call = handle.calls.get(msg.id)
                 if call is not None and call.on_progress is not None:
@@ -319,6 +349,9 @@ class WorkerPool:
                                 "duration_ms": 0, "outcome": "worker_lost"},
                 ))
         handle.calls.clear()
+        for record in self.jobs.values():
+            if record.worker is handle and record.status == "running":
+                record.status = "lost"
         if handle.transport is not None:
             handle.transport.abort()
         self._kill_tree(handle)
@@ -387,7 +420,7 @@ class WorkerPool:
         call.worker = worker
         worker.calls[call.id] = call
         worker.send(p.Call(id=call.id, tool=call.tool, args=call.args, timeout=call.timeout,
-                           state=call.state, progress=call.progress))
+                           state=call.state, progress=call.progress, session=call.session, job_id=call.job_id))
         call.started.set_result(None)
 
     def _pump(self) -> None:
@@ -403,7 +436,6 @@ class WorkerPool:
 
     async def call(self, call: PendingCall) -> p.Result:
         """Run ``call`` on a worker; the one answer for it (raises Overloaded when the queue is full)."""
-        grace = self.cfg.deadline_grace
         queued_at = time.monotonic()
         worker = self._pick() if not self.queue else None
         if worker is not None:
@@ -433,6 +465,18 @@ class WorkerPool:
                     self._abandon(call)
                 raise
         self.metrics.queue_wait.observe(time.monotonic() - queued_at)
+        return await self._answer_of(call, queued_at)
+
+    async def call_on(self, worker: WorkerHandle, call: PendingCall) -> p.Result:
+        """Run ``call`` on this very worker (a job's), past its in-flight cap: job calls are short."""
+        if worker.state != "ready":
+            return p.Result(id=call.id, outcome="worker_lost", is_error=True,
+                            text=f"worker {worker.slot} is gone, and with it everything it ran")
+        self._start(call, worker)
+        return await self._answer_of(call, time.monotonic())
+
+    async def _answer_of(self, call: PendingCall, queued_at: float) -> p.Result:
+        grace = self.cfg.deadline_grace
         try:
             async with asyncio.timeout(call.timeout + grace):
                 return await asyncio.shield(call.future)
@@ -460,6 +504,27 @@ class WorkerPool:
         if worker is not None and worker.calls.pop(call.id, None) is not None:
             worker.send(p.Cancel(id=call.id))
             self._pump()
+
+    # ---- background jobs ----------------------------------------------------------------
+
+    def session_jobs(self, session: str) -> list[JobRecord]:
+        return [r for r in self.jobs.values() if r.session == session]
+
+    def end_session_jobs(self, session: str) -> None:
+        """Session ``session`` is over: its workers kill its jobs' trees; the records go."""
+        workers = set()
+        for record in self.session_jobs(session):
+            del self.jobs[record.job_id]
+            workers.add(record.worker)
+        for worker in workers:
+            if worker.state == "ready":
+                worker.send(p.KillJobs(session=session))
+
+    def forget_finished_jobs(self, session: str, keep: int) -> None:
+        """Bound the records of a session: the oldest finished ones beyond ``keep`` go."""
+        finished = [r for r in self.session_jobs(session) if r.status != "running"]
+        for record in finished[: max(0, len(finished) - keep)]:
+            del self.jobs[record.job_id]
 
     # ---- observation --------------------------------------------------------------------
 

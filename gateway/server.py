@@ -67,12 +67,16 @@ class Gateway:
         self.server: Server | None = None
         self._ids = itertools.count(1)
         self._session_ids = itertools.count(1)
+        self._job_ids = itertools.count(1)
         self._senders: set[asyncio.Task[None]] = set()
         self._connections: dict[McpSession, ServerConnection] = {}
         self._sweeper: asyncio.Task[None] | None = None
 
     def next_call_id(self) -> int:
         return next(self._ids)
+
+    def next_job_id(self) -> str:
+        return f"job-{next(self._job_ids)}"
 
     # ---- HTTP before the upgrade ----------------------------------------------------------
 
@@ -161,6 +165,7 @@ class Gateway:
             if tasks:
                 # Their trees are killed by the workers; wait (bounded) so nothing outlives the session.
                 await asyncio.wait(tasks, timeout=5)
+            self.pool.end_session_jobs(session.id)
             self.sessions.discard(session)
             self._connections.pop(session, None)
             self.metrics.connections.dec()

@@ -20,6 +20,8 @@ __all__ = [
     "FromWorker",
     "Heartbeat",
     "Hello",
+    "JobExit",
+    "KillJobs",
     "Outcome",
     "Progress",
     "Result",
@@ -62,6 +64,7 @@ class Call(_Msg):
     session: str = ""
     state: SessionState | None = None
     progress: bool = False
+    job_id: str = ""  # bash run_in_background: the id the gateway gave the job (unique per gateway)
 
 
 class Cancel(_Msg):
@@ -74,7 +77,13 @@ class Shutdown(_Msg):
     """Stop taking calls; exit once in-flight calls are done."""
 
 
-ToWorker = Call | Cancel | Shutdown
+class KillJobs(_Msg):
+    """Session ``session`` ended: kill every background job of it (whole trees) and forget them."""
+
+    session: str
+
+
+ToWorker = Call | Cancel | Shutdown | KillJobs
 
 
 # ---- worker -> gateway ---------------------------------------------------------------
@@ -113,7 +122,15 @@ class Result(_Msg):
     state: SessionState | None = None
 
 
-FromWorker = Hello | Heartbeat | Progress | Result
+class JobExit(_Msg):
+    """Background job ``job_id`` ended (status: exited, killed or timed_out; exit_code for exited)."""
+
+    job_id: str
+    status: str
+    exit_code: int | None = None
+
+
+FromWorker = Hello | Heartbeat | Progress | Result | JobExit
 
 
 _encoder = msgspec.msgpack.Encoder()

@@ -110,16 +110,24 @@ class ShellRunner:
     async def run(
         self,
         args: BashArgs,
-        time_limit: float,
+        time_limit: float | None,
         state: SessionState | None,
         on_output: Callable[[bytes], Any] | None = None,
+        *,
+        keep_output: bool = True,
+        report_state: bool = True,
     ) -> BashOutcome:
+        """Run ``args.command``; ``time_limit`` None means no limit (background jobs, killed by cancelling).
+
+        ``keep_output=False`` keeps no output for the outcome (it all goes to ``on_output``);
+        ``report_state=False`` leaves the session state as it was (background jobs).
+        """
         loop = asyncio.get_running_loop()
         started = time.monotonic()
         cwd = self.resolve_cwd(state, args.working_dir)
         env = dict(state.env) if state is not None else {}
-        script = build_script(args.command, cwd, env, report_state=True)
-        out = OutputBuffer(self.max_output)
+        script = build_script(args.command, cwd, env, report_state=report_state)
+        out = OutputBuffer(self.max_output if keep_output else 0)
         sink = out.append if on_output is None else _tee(out.append, on_output)
 
         shell = self._acquire()

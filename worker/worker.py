@@ -21,12 +21,14 @@ from typing import Any
 
 import msgspec
 
+import shared.job_tools  # noqa: F401  (registers the job tools in TOOLS)
 from shared import protocol as p
 from shared.config import WorkerConfig, load_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from worker.bash import ShellRunner, outcome_to_result
 from worker.files import FILE_TOOL_NAMES, FileToolContext, run_file_tool
+from worker.jobs import Job, JobLimitError, JobTable, UnknownJob
 from worker.paths import PathError
 from worker.procs import (
     OutputBuffer,
@@ -83,6 +85,8 @@ class Worker(asyncio.Protocol):
             acquire=self.acquire_shell,
             cleanup=self.cleanup_shell,
         )
+        self.jobs = JobTable(self._run_job, max_jobs=cfg.max_jobs_per_session, output_bytes=cfg.job_output_bytes,
+                             on_exit=self._job_exited)
 
     # ---- set-up -----------------------------------------------------------------------
 
@@ -194,6 +198,8 @@ class Worker(asyncio.Protocol):
                 task = self.calls.get(msg.id)
                 if task is not None:
                     task.cancel()
+            case p.KillJobs():
+                self.jobs.kill_session(msg.session)  # the tasks unwind on their own, killing the trees
             case p.Shutdown():
                 self.draining = True
                 for shell in self.warm:
@@ -238,6 +244,17 @@ class Worker(asyncio.Protocol):
             res = await run_file_tool(call.tool, args, self.file_ctx)
             return p.Result(id=call.id, text=res.text, is_error=res.is_error, structured=res.structured,
                             outcome="error" if res.is_error else "ok")
+        if call.tool == "bash" and args.run_in_background:
+            return self._start_job(call, args)
+        if call.tool == "job_output":
+            return self._job_output(call, args)
+        if call.tool == "job_kill":
+            try:
+                job = await self.jobs.kill(self._session_job(call, args.job_id).id)
+            except UnknownJob as exc:
+                return p.Result(id=call.id, text=str(exc), outcome="error", is_error=True)
+            return p.Result(id=call.id, text=f"{_job_line(job)}; it and every process it started are gone",
+                            structured=job.describe())
         if call.tool == "bash":
             on_output = self._progress_sink(call.id) if call.progress else None
             try:
@@ -250,6 +267,54 @@ class Worker(asyncio.Protocol):
             return outcome_to_result(call.id, outcome, call.timeout)
         return p.Result(id=call.id, text=f"tool {call.tool!r} is not served by this worker",
                         outcome="error", is_error=True)
+
+    # ---- background jobs --------------------------------------------------------------
+
+    def _start_job(self, call: p.Call, args: Any) -> p.Result:
+        if not call.job_id:
+            return p.Result(id=call.id, text="background jobs need a job id from the gateway", outcome="error",
+                            is_error=True)
+        try:
+            self.runner.resolve_cwd(call.state, args.working_dir)  # a bad working_dir fails now, not later
+            job = self.jobs.start(call.job_id, call.session, args, call.state)
+        except (PathError, JobLimitError, ValueError) as exc:
+            return p.Result(id=call.id, text=str(exc), outcome="error", is_error=True)
+        return p.Result(
+            id=call.id,
+            text=f"started background job {job.id}; read its output with job_output, stop it with job_kill",
+            structured={"job_id": job.id, "status": "running", "outcome": "ok"},
+        )
+
+    async def _run_job(self, args: Any, time_limit: float | None, state: p.SessionState | None,
+                       sink: Any) -> tuple[int | None, bool]:
+        outcome = await self.runner.run(args, time_limit, state, sink, keep_output=False, report_state=False)
+        return outcome.exit_code, outcome.timed_out
+
+    def _job_exited(self, job: Job) -> None:
+        self.send(p.JobExit(job_id=job.id, status=job.status, exit_code=job.exit_code))
+
+    def _session_job(self, call: p.Call, job_id: str) -> Job:
+        job = self.jobs.get(job_id)
+        if job.session != call.session:
+            raise UnknownJob(f"unknown job {job_id!r}: it belongs to another session")
+        return job
+
+    def _job_output(self, call: p.Call, args: Any) -> p.Result:
+        try:
+            job = self._session_job(call, args.job_id)
+        except UnknownJob as exc:
+            return p.Result(id=call.id, text=str(exc), outcome="error", is_error=True)
+        chunk, next_since, dropped = job.ring.read(args.since)
+        text = chunk.decode("utf-8", "replace")
+        if dropped:
+            text = (f"[... {dropped} bytes of output dropped: only the last {job.ring.cap} bytes of a job are kept "
+                    f"(--job-output-bytes) ...]\n" + text)
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += f"[{_job_line(job)}]"
+        return p.Result(id=call.id, text=text, structured={
+            **job.describe(), "next_since": next_since, "dropped_bytes": dropped, "total_bytes": job.ring.total,
+        })
 
     async def run_captured(self, argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
         """Run a helper program (e.g. rg) for a file tool: stdout captured and bounded, killed at the limit.
@@ -308,13 +373,26 @@ class Worker(asyncio.Protocol):
     async def shutdown(self) -> None:
         for task in list(self.calls.values()):
             task.cancel()
-        if self.calls:
-            await asyncio.wait(list(self.calls.values()), timeout=5)
+        tasks = list(self.calls.values()) + self.jobs.kill_all()
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
         for shell in self.warm:
             self._discard_shell(shell)
         self.warm.clear()
         # Anything still around (orphans of every call) goes too.
         kill_marked_tree(None, None, exclude=self.owned, reap=self.reaper.reap)
+
+
+def _job_line(job: Job) -> str:
+    match job.status:
+        case "running":
+            return f"job {job.id} is running"
+        case "exited":
+            return f"job {job.id} exited with code {job.exit_code}"
+        case "timed_out":
+            return f"job {job.id} was killed at its timeout"
+        case _:
+            return f"job {job.id} was killed"
 
 
 class _ProgressSink:
