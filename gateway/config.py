@@ -52,6 +52,11 @@ class GatewayConfig:
     rate_burst: int = 2000
     max_jobs_per_session: int = 16
     job_output_bytes: int = 1 * MIB
+    no_mcp_servers: bool = False
+    mcp_max_servers: int = 16
+    mcp_health_interval: float = 30.0
+    mcp_max_line_bytes: int = 16 * MIB
+    mcp_start_timeout: float = 30.0
 
 
 def _positive(kind: type) -> object:
@@ -145,6 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="background jobs one session may have running (default %(default)s)")
     jobs.add_argument("--job-output-bytes", type=_positive(int), default=1 * MIB, metavar="BYTES",
                       help="output kept per background job, the newest bytes (default 1 MiB)")
+    mcp = ap.add_argument_group("managed MCP servers (mcp_server_* tools; they run in one MCP host process)")
+    mcp.add_argument("--no-mcp-servers", action="store_true",
+                     help="disable managed MCP servers (the mcp_server_* tools are not offered)")
+    mcp.add_argument("--mcp-max-servers", type=_positive(int), default=16, metavar="N",
+                     help="managed MCP servers at once (default %(default)s)")
+    mcp.add_argument("--mcp-health-interval", type=_positive(float), default=30.0, metavar="S",
+                     help="seconds between health pings of each server (default %(default)s)")
+    mcp.add_argument("--mcp-max-line-bytes", type=_positive(int), default=16 * MIB, metavar="BYTES",
+                     help="largest message a server may send (stdio line, SSE event, HTTP body; default 16 MiB)")
+    mcp.add_argument("--mcp-start-timeout", type=_positive(float), default=30.0, metavar="S",
+                     help="time a server gets to start, connect, initialize and list its tools "
+                     "(default %(default)s)")
     ap.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR (default %(default)s)")
     ap.add_argument("--log-format", choices=("text", "json"), default="text", help="log line format")
     return ap

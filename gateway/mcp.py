@@ -28,8 +28,9 @@ from gateway.errors import (
     ShuttingDown,
 )
 from gateway.pool import PendingCall
-from shared import file_tools, job_tools  # noqa: F401  (they register their tools in TOOLS)
+from shared import file_tools, job_tools, mcp_server_tools  # noqa: F401  (they register their tools)
 from shared import protocol as p
+from shared.mcp_server_tools import SERVER_TOOL_NAMES
 from shared.tools import TOOLS, ToolArgsError, validate_args
 
 if TYPE_CHECKING:
@@ -165,7 +166,10 @@ class McpSession:
             case "ping":
                 return {}
             case "tools/list":
-                return {"tools": [spec.listing() for spec in TOOLS.values()]}
+                no_servers = self.gw.cfg.no_mcp_servers
+                tools = [spec.listing() for spec in TOOLS.values()
+                         if not (no_servers and spec.name in SERVER_TOOL_NAMES)]
+                return {"tools": tools + self.gw.mcp_servers.listings()}
             case _:
                 raise MethodNotFound(f"method not found: {method!r}")
 
@@ -199,6 +203,8 @@ class McpSession:
         started = time.monotonic()
         name = params.get("name")
         tool = name if isinstance(name, str) and name in TOOLS else "unknown"
+        if tool == "unknown" and isinstance(name, str) and self.gw.mcp_servers.serves(name):
+            tool = "mcp_proxy"  # one label for every proxied tool: user servers must not blow up cardinality
         metrics = self.gw.metrics
         metrics.in_flight.inc()
         outcome = "error"
@@ -219,7 +225,14 @@ class McpSession:
     async def _run_tool(self, request_id: Any, name: Any, params: dict[str, Any]) -> tuple[dict[str, Any], str]:
         if not isinstance(name, str):
             raise InvalidParams('tools/call needs params.name, a string naming the tool')
-        if name not in TOOLS:
+        cfg = self.gw.cfg
+        if name not in TOOLS and self.gw.mcp_servers.serves(name):
+            arguments = params.get("arguments")
+            if arguments is not None and not isinstance(arguments, dict):
+                return _tool_error(f"arguments of tool {name!r} must be an object"), "error"
+            call = PendingCall(self.gw.next_call_id(), name, arguments or {}, cfg.default_timeout, session=self.id)
+            return _payload(await self.gw.mcp_servers.call(call))
+        if name not in TOOLS or (cfg.no_mcp_servers and name in SERVER_TOOL_NAMES):
             raise InvalidParams(f"unknown tool {name!r}; tools/list shows the tools this server has",
                                 {"tool": name})
         arguments = params.get("arguments")
@@ -227,7 +240,6 @@ class McpSession:
             args = validate_args(name, arguments)
         except ToolArgsError as exc:
             return _tool_error(str(exc)), "error"
-        cfg = self.gw.cfg
         requested = getattr(args, "timeout", None)
         timeout = min(requested if requested is not None else cfg.default_timeout, cfg.max_timeout)
         pool = self.gw.pool
@@ -250,6 +262,8 @@ class McpSession:
         call = PendingCall(self.gw.next_call_id(), name, arguments or {}, timeout,
                            state=self.shell_state if name == "bash" else None, on_progress=on_progress,
                            session=self.id, job_id=job_id)
+        if name in SERVER_TOOL_NAMES:
+            return _payload(await self.gw.mcp_servers.call(call))
         if name in ("job_output", "job_kill"):
             record = pool.jobs.get(args.job_id)
             if record is None or record.session != self.id:
@@ -265,10 +279,7 @@ class McpSession:
             result = await pool.call(call)
         if result.state is not None:
             self.shell_state = result.state
-        payload: dict[str, Any] = {"content": [{"type": "text", "text": result.text}], "isError": result.is_error}
-        if result.structured is not None:
-            payload["structuredContent"] = result.structured
-        return payload, result.outcome
+        return _payload(result)
 
     def _job_list(self) -> dict[str, Any]:
         now = time.monotonic()
@@ -326,6 +337,16 @@ class McpSession:
         for task in tasks:
             task.cancel()
         return tasks
+
+
+def _payload(result: p.Result) -> tuple[dict[str, Any], str]:
+    """The tools/call result for a worker's Result (a proxied server's own result passes through unchanged)."""
+    if result.raw is not None:
+        return result.raw, result.outcome
+    payload: dict[str, Any] = {"content": [{"type": "text", "text": result.text}], "isError": result.is_error}
+    if result.structured is not None:
+        payload["structuredContent"] = result.structured
+    return payload, result.outcome
 
 
 def _job_payload(text: str, structured: dict[str, Any], is_error: bool) -> dict[str, Any]:

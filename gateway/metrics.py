@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 __all__ = ["Metrics"]
 
 OUTCOMES = ("ok", "error", "timeout", "cancelled", "worker_lost")
+MCP_SERVER_STATES = ("starting", "running", "unhealthy", "restarting", "failed")
 WORKER_STATES = ("starting", "ready", "busy", "draining", "dead", "failed")
 
 _CALL_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
@@ -49,6 +50,15 @@ class Metrics:
         self.deadline_kills = Counter(
             "sandbox_deadline_kills_total", "Workers killed because a call missed its deadline.", registry=r
         )
+        self.mcp_servers = Gauge("sandbox_mcp_servers", "Managed MCP servers by state.", ["state"], registry=r)
+        self.mcp_server_restarts = Counter(
+            "sandbox_mcp_server_restarts_total",
+            "Restarts of a managed MCP server (crash, failed health checks, or its host process respawned).",
+            ["server"],
+            registry=r,
+        )
+        for state in MCP_SERVER_STATES:
+            self.mcp_servers.labels(state)
         self.queue_depth = Gauge("sandbox_queue_depth", "Calls waiting for a worker slot.", registry=r)
         for state in WORKER_STATES:
             self.workers.labels(state)

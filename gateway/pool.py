@@ -145,7 +145,7 @@ class WorkerHandle(asyncio.Protocol):
 
     @property
     def accepting(self) -> bool:
-        return self.state == "ready" and len(self.calls) < self.pool.cfg.max_calls_per_worker
+        return self.state == "ready" and len(self.calls) < self.pool.max_calls
 
 
 class JobRecord:
@@ -174,9 +174,24 @@ class _Slot:
 
 
 class WorkerPool:
+    """Workers of one role: ``tools`` (bash, file tools, jobs) or ``mcp-host`` (one process that runs the
+    managed MCP servers; its calls are answered by its own MCP clients' timeouts, so it takes many at once).
+
+    ``on_ready``/``on_lost`` are told when a worker becomes ready or is lost; ``on_servers`` gets the
+    MCP host's ``ServersUpdate`` messages.
+    """
+
     def __init__(self, cfg: GatewayConfig, metrics: Metrics, isolation: str,
-                 run_as: tuple[int, int] | None = None) -> None:
+                 run_as: tuple[int, int] | None = None, *, role: str = "tools",
+                 on_ready: Callable[[WorkerHandle], None] | None = None,
+                 on_lost: Callable[[WorkerHandle], None] | None = None,
+                 on_servers: Callable[[p.ServersUpdate], None] | None = None) -> None:
         self.cfg = cfg
+        self.role = role
+        self.on_ready = on_ready
+        self.on_lost = on_lost
+        self.on_servers = on_servers
+        self.max_calls = cfg.max_calls_per_worker if role == "tools" else 1024
         self.metrics = metrics
         self.isolation = isolation
         self.workspace = str(Path(cfg.workspace).resolve())
@@ -186,7 +201,7 @@ class WorkerPool:
             heartbeat_interval=cfg.heartbeat_interval,
             max_output_bytes=cfg.max_output_bytes,
             isolation=isolation,
-            warm_shells=cfg.warm_shells,
+            warm_shells=cfg.warm_shells if role == "tools" else 0,
             limit_address_space=cfg.limit_address_space,
             limit_cpu_seconds=cfg.limit_cpu_seconds,
             limit_file_size=cfg.limit_file_size,
@@ -197,9 +212,14 @@ class WorkerPool:
             run_as_gid=run_as[1] if run_as else -1,
             max_jobs_per_session=cfg.max_jobs_per_session,
             job_output_bytes=cfg.job_output_bytes,
+            role=role,
+            mcp_max_servers=cfg.mcp_max_servers,
+            mcp_health_interval=cfg.mcp_health_interval,
+            mcp_max_line_bytes=cfg.mcp_max_line_bytes,
+            mcp_start_timeout=cfg.mcp_start_timeout,
         )
         self.run_as = run_as
-        self.slots = [_Slot() for _ in range(cfg.workers)]
+        self.slots = [_Slot() for _ in range(cfg.workers if role == "tools" else 1)]
         self.queue: collections.deque[PendingCall] = collections.deque()
         self.tasks: set[asyncio.Task[Any]] = set()
         self.closing = False
@@ -225,8 +245,9 @@ class WorkerPool:
         marker = f"{self.nonce}.{slot}.{self._generation}"
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         wcfg = msgspec.structs.replace(self.worker_cfg, worker_id=slot)
+        log_level = "DEBUG" if self.cfg.log_level.upper() == "DEBUG" else "WARNING"
         argv = [sys.executable, "-m", "worker", "--fd", str(child.fileno()), "--config",
-                dump_worker_config(wcfg), "--log-level", "WARNING"]
+                dump_worker_config(wcfg), "--log-level", log_level]
         if self.isolation == "pidns":
             net = ["--net"] if self.cfg.no_network else []
             argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *net, *argv]
@@ -328,8 +349,14 @@ class WorkerPool:
                     handle.state = "ready"
                     self.slots[handle.slot].boot_failures = 0
                     self.ready_event.set()
-                    logger.debug("worker %d ready (pid %d, %s)", handle.slot, handle.host_pid, msg.isolation)
+                    logger.debug("%s worker %d ready (pid %d, %s)", self.role, handle.slot, handle.host_pid,
+                                 msg.isolation)
+                    if self.on_ready is not None:
+                        self.on_ready(handle)
                     self._pump()
+            case p.ServersUpdate():
+                if self.on_servers is not None:
+                    self.on_servers(msg)
 
     # ---- killing and respawning ---------------------------------------------------------
 
@@ -355,14 +382,17 @@ class WorkerPool:
         if handle.transport is not None:
             handle.transport.abort()
         self._kill_tree(handle)
+        if self.on_lost is not None:
+            self.on_lost(handle)
         if reason is not None:
             level = logging.INFO if self.closing else logging.WARNING
             logger.log(level, "worker %d (pid %d) killed: %s", handle.slot, handle.host_pid, detail)
         if self.closing or reason is None:
             return
-        self.metrics.worker_restarts.labels(reason).inc()
-        if reason == "deadline":
-            self.metrics.deadline_kills.inc()
+        if self.role == "tools":
+            self.metrics.worker_restarts.labels(reason).inc()
+            if reason == "deadline":
+                self.metrics.deadline_kills.inc()
         slot = self.slots[handle.slot]
         slot.restarts += 1
         if was_starting or reason == "boot_failure":

@@ -24,6 +24,7 @@ from websockets.http11 import Request, Response
 from gateway.config import GatewayConfig
 from gateway.errors import ShuttingDown
 from gateway.mcp import McpSession
+from gateway.mcp_servers import McpServers
 from gateway.metrics import Metrics
 from gateway.pool import WorkerPool
 
@@ -62,6 +63,7 @@ class Gateway:
         self.metrics = Metrics()
         self.metrics.max_sessions.set(cfg.max_sessions)
         self.pool = WorkerPool(cfg, self.metrics, isolation, run_as)
+        self.mcp_servers = McpServers(self)
         self.sessions: set[McpSession] = set()
         self.draining = False
         self.server: Server | None = None
@@ -126,6 +128,7 @@ class Gateway:
                 "queue": len(self.pool.queue),
                 "draining": self.draining,
                 "isolation": self.pool.isolation,
+                "mcp": self.mcp_servers.status(),
             })
             return _response(200, body, "application/json")
         if path != "/mcp":
@@ -176,6 +179,13 @@ class Gateway:
         task = asyncio.get_running_loop().create_task(session._send(data))
         self._senders.add(task)
         task.add_done_callback(self._senders.discard)
+
+    def broadcast(self, message: dict[str, Any]) -> None:
+        """Send a notification to every initialized session."""
+        data = msgspec.json.encode(message)
+        for session in self.sessions:
+            if session.protocol_version is not None:
+                self.spawn_send(session, data)
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -244,6 +254,7 @@ class Gateway:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(5):
                     await self.server.wait_closed()
+        await self.mcp_servers.close()
         await self.pool.close()
         if self._sweeper is not None:
             self._sweeper.cancel()

@@ -38,6 +38,11 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     max_write_bytes: int = 50 * MIB
     max_jobs_per_session: int = 16
     job_output_bytes: int = 1 * MIB
+    role: str = "tools"  # "tools": bash and file tools; "mcp-host": managed MCP servers (worker.mcp_host)
+    mcp_max_servers: int = 16
+    mcp_health_interval: float = 30.0
+    mcp_max_line_bytes: int = 16 * MIB
+    mcp_start_timeout: float = 30.0
 
 
 def dump_worker_config(cfg: WorkerConfig) -> str:

@@ -25,6 +25,8 @@ __all__ = [
     "Outcome",
     "Progress",
     "Result",
+    "ServerReport",
+    "ServersUpdate",
     "SessionState",
     "Shutdown",
     "ToWorker",
@@ -120,6 +122,7 @@ class Result(_Msg):
     is_error: bool = False
     structured: dict[str, Any] | None = None
     state: SessionState | None = None
+    raw: dict[str, Any] | None = None  # a proxied MCP server's CallToolResult, passed through unchanged
 
 
 class JobExit(_Msg):
@@ -130,7 +133,24 @@ class JobExit(_Msg):
     exit_code: int | None = None
 
 
-FromWorker = Hello | Heartbeat | Progress | Result | JobExit
+class ServerReport(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One managed MCP server as the MCP host sees it."""
+
+    name: str
+    state: str  # starting, running, unhealthy, restarting, failed, stopped
+    restarts: int = 0
+    tools: list[dict[str, Any]] = []  # its tools/list entries (only while running or unhealthy)
+    restart_policy: str = "never"
+    spec: dict[str, Any] = {}  # the mcp_server_start arguments, so the gateway can restore it
+
+
+class ServersUpdate(_Msg):
+    """From the MCP host: every managed server, sent whenever one of them changes."""
+
+    servers: list[ServerReport]
+
+
+FromWorker = Hello | Heartbeat | Progress | Result | JobExit | ServersUpdate
 
 
 _encoder = msgspec.msgpack.Encoder()

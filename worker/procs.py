@@ -22,12 +22,14 @@ import fcntl
 import logging
 import os
 import resource
+import shlex
 import signal
 from collections.abc import Callable
 from typing import Any
 
 __all__ = [
     "OutputBuffer",
+    "Program",
     "Reaper",
     "Shell",
     "ShellFactory",
@@ -287,6 +289,27 @@ class Shell:
                 setattr(self, name, -1)
 
 
+class Program:
+    """A long-running program (a managed MCP server) started through the shell stub.
+
+    Owns the parent's ends of its stdin, stdout and stderr pipes (non-blocking).
+    """
+
+    __slots__ = ("exit", "marker", "pid", "stderr_fd", "stdin_fd", "stdout_fd")
+
+    def __init__(self, pid: int, marker: bytes, stdin_fd: int, stdout_fd: int, stderr_fd: int,
+                 exit: asyncio.Future[int]) -> None:
+        self.pid = pid
+        self.marker = marker
+        self.stdin_fd = stdin_fd
+        self.stdout_fd = stdout_fd
+        self.stderr_fd = stderr_fd
+        self.exit = exit
+
+
+MAX_PROGRAM_SCRIPT = 60 * 1024  # fits a pipe buffer, so handing it over never blocks
+
+
 class ShellFactory:
     """Spawns ``Shell``s with ``posix_spawn`` (vfork speed) and applies per-call limits.
 
@@ -363,6 +386,56 @@ class ShellFactory:
             except (OSError, ValueError) as exc:  # the shell died already, or a limit we may not raise
                 logger.debug("prlimit(%d, %d) failed: %s", pid, res, exc)
         return shell
+
+
+    def spawn_program(self, argv: list[str], *, cwd: str, extra_env: dict[str, str]) -> Program:
+        """Start ``argv`` in ``cwd`` with the same containment as a call's shell (own session,
+        limits, tool user, marker), its stdin/stdout/stderr on three pipes of ours."""
+        script = "cd -- " + shlex.quote(cwd) + " || exit 126\nexec -- " + " ".join(shlex.quote(a) for a in argv)
+        data = script.encode("utf-8", "surrogateescape")
+        if len(data) > MAX_PROGRAM_SCRIPT or b"\0" in data:
+            raise ValueError(f"command line too long (over {MAX_PROGRAM_SCRIPT} bytes) or holds NUL bytes")
+        self._serial += 1
+        marker = f"{self._prefix}.p{self._serial}"
+        env = {**self._env, **extra_env, MARKER_ENV: marker}
+        script_r, script_w = os.pipe()
+        in_r, in_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            pid = os.posix_spawn(
+                self._argv[0], self._argv, env,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, in_r, 0),
+                    (os.POSIX_SPAWN_DUP2, out_w, 1),
+                    (os.POSIX_SPAWN_DUP2, err_w, 2),
+                    (os.POSIX_SPAWN_DUP2, script_r, 3),
+                ],
+                setsid=True,
+                setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
+            )
+        except OSError:
+            for fd in (script_w, in_w, out_r, err_r):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (script_r, in_r, out_w, err_w):
+                os.close(fd)
+        exit_fut = self._reaper.watch(pid)
+        for res, value in self._limits.items():
+            try:
+                resource.prlimit(pid, res, (value, value))
+            except (OSError, ValueError) as exc:
+                logger.debug("prlimit(%d, %d) failed: %s", pid, res, exc)
+        try:
+            os.write(script_w, data)
+        except OSError:
+            pass  # it died already; its exit status tells
+        finally:
+            os.close(script_w)
+        for fd in (in_w, out_r, err_r):
+            os.set_blocking(fd, False)
+        return Program(pid, marker.encode(), in_w, out_r, err_r, exit_fut)
 
 
 async def write_all(loop: asyncio.AbstractEventLoop, fd: int, data: bytes) -> None:

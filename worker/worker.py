@@ -363,6 +363,9 @@ class Worker(asyncio.Protocol):
 
     # ---- lifecycle --------------------------------------------------------------------
 
+    def start_background(self) -> None:
+        """Tasks a role runs besides heartbeats (owned by the worker, cancelled by ``shutdown``)."""
+
     async def heartbeats(self) -> None:
         seq = 0
         while True:
@@ -435,7 +438,12 @@ class _ProgressSink:
 
 async def serve(cfg: WorkerConfig, fd: int) -> None:
     loop = asyncio.get_running_loop()
-    worker = Worker(cfg, loop)
+    if cfg.role == "mcp-host":
+        from worker.mcp_host import McpHost
+
+        worker: Worker = McpHost(cfg, loop)
+    else:
+        worker = Worker(cfg, loop)
     worker.reaper.install()
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=fd)
     await loop.create_connection(lambda: worker, sock=sock)
@@ -446,6 +454,7 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
     for _ in range(cfg.warm_shells):
         worker._schedule_refill()
     beat = loop.create_task(worker.heartbeats())
+    worker.start_background()
     try:
         await asyncio.wait([worker.closed, stop], return_when=asyncio.FIRST_COMPLETED)
     finally:

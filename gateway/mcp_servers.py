@@ -1,0 +1,162 @@
+"""The gateway's side of managed MCP servers.
+
+The servers run in one MCP host process (``worker.mcp_host``), supervised by a
+``WorkerPool`` of role ``mcp-host`` that is started on first use.  This module
+keeps what the gateway must know across that process's life:
+
+- the catalog of running servers' tools, listed in ``tools/list`` as
+  ``<server>__<tool>``; ``notifications/tools/list_changed`` goes to every
+  session when it changes;
+- the specs of ``restart: on-failure`` servers, replayed into a respawned host
+  so they come back (each replay counts as a restart in the metrics);
+- the ``sandbox_mcp_servers{state}`` and ``sandbox_mcp_server_restarts_total{server}`` metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from gateway.metrics import MCP_SERVER_STATES
+from gateway.pool import PendingCall, WorkerHandle, WorkerPool
+from shared import protocol as p
+from shared.mcp_server_tools import PROXY_SEPARATOR, split_proxied_tool
+
+if TYPE_CHECKING:
+    from gateway.server import Gateway
+
+__all__ = ["McpServers"]
+
+logger = logging.getLogger(__name__)
+
+LISTED_STATES = ("running", "unhealthy")
+
+
+class McpServers:
+    """Owns the MCP host pool and every task it starts for it (cancelled by ``close``)."""
+
+    def __init__(self, gw: Gateway) -> None:
+        self.gw = gw
+        self.pool: WorkerPool | None = None
+        self.reports: dict[str, p.ServerReport] = {}
+        self.restore: dict[str, dict[str, Any]] = {}
+        self._restarts_seen: dict[str, int] = {}
+        self._listed: frozenset[str] = frozenset()
+        self._hosts_ready = 0
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    # ---- the host process ---------------------------------------------------------------
+
+    async def host(self) -> WorkerPool:
+        """The MCP host pool, started on first use (later callers queue until it is ready)."""
+        if self.pool is None:
+            gw = self.gw
+            self.pool = WorkerPool(gw.cfg, gw.metrics, gw.pool.isolation, gw.pool.run_as, role="mcp-host",
+                                   on_ready=self._host_ready, on_lost=self._host_lost, on_servers=self._update)
+            await self.pool.start()
+        return self.pool
+
+    async def call(self, call: PendingCall) -> p.Result:
+        pool = await self.host()
+        result = await pool.call(call)
+        if call.tool == "mcp_server_start" and not result.is_error:
+            if call.args.get("restart", "on-failure") == "on-failure":
+                self.restore[call.args["name"]] = call.args
+        elif call.tool == "mcp_server_stop":
+            self.restore.pop(str(call.args.get("name")), None)
+        return result
+
+    def _host_ready(self, handle: WorkerHandle) -> None:
+        self._hosts_ready += 1
+        if self._hosts_ready == 1 or not self.restore:
+            return
+        logger.warning("MCP host respawned (pid %d); restarting %d on-failure servers: %s",
+                       handle.host_pid, len(self.restore), ", ".join(sorted(self.restore)))
+        for name, spec in self.restore.items():
+            self.gw.metrics.mcp_server_restarts.labels(name).inc()
+            self._own(self._restore_one(name, spec), f"restore-mcp-{name}")
+
+    async def _restore_one(self, name: str, spec: dict[str, Any]) -> None:
+        assert self.pool is not None
+        call = PendingCall(self.gw.next_call_id(), "mcp_server_start", spec, self.gw.cfg.mcp_start_timeout + 5)
+        result = await self.pool.call(call)
+        if result.is_error:
+            logger.warning("mcp server %s did not come back after the MCP host respawned: %s", name, result.text)
+
+    def _host_lost(self, handle: WorkerHandle) -> None:
+        # Every server died with it (its pid namespace); the catalog is empty until the respawn restores.
+        self._update(p.ServersUpdate(servers=[]), lost=True)
+
+    def _update(self, msg: p.ServersUpdate, lost: bool = False) -> None:
+        self.reports = {r.name: r for r in msg.servers}
+        metrics = self.gw.metrics
+        for report in msg.servers:
+            seen = self._restarts_seen.get(report.name, 0)
+            if report.restarts > seen:
+                metrics.mcp_server_restarts.labels(report.name).inc(report.restarts - seen)
+            self._restarts_seen[report.name] = report.restarts
+            if report.state == "failed":
+                self.restore.pop(report.name, None)
+        if lost:
+            self._restarts_seen.clear()  # a new host counts from zero
+        counts = dict.fromkeys(MCP_SERVER_STATES, 0)
+        for report in msg.servers:
+            if report.state in counts:
+                counts[report.state] += 1
+        for state, n in counts.items():
+            metrics.mcp_servers.labels(state).set(n)
+        listed = frozenset(self._names())
+        if listed != self._listed:
+            self._listed = listed
+            self.gw.broadcast({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
+
+    # ---- the catalog --------------------------------------------------------------------
+
+    def _names(self) -> list[str]:
+        return [f"{r.name}{PROXY_SEPARATOR}{t['name']}" for r in self.reports.values() if r.state in LISTED_STATES
+                for t in r.tools]
+
+    def listings(self) -> list[dict[str, Any]]:
+        out = []
+        for report in self.reports.values():
+            if report.state not in LISTED_STATES:
+                continue
+            for tool in report.tools:
+                entry = dict(tool)
+                entry["name"] = f"{report.name}{PROXY_SEPARATOR}{tool['name']}"
+                entry["description"] = f"[MCP server {report.name}] {tool.get('description') or ''}".rstrip()
+                entry.setdefault("inputSchema", {"type": "object"})
+                out.append(entry)
+        return out
+
+    def serves(self, tool: str) -> bool:
+        """Whether ``tool`` is a running server's tool (``<server>__<tool>``)."""
+        target = split_proxied_tool(tool)
+        if target is None:
+            return False
+        report = self.reports.get(target[0])
+        return report is not None and report.state in LISTED_STATES and any(
+            t.get("name") == target[1] for t in report.tools)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "host": self.pool.status() if self.pool is not None else [],
+            "servers": [msgspec.structs.asdict(r) | {"tools": len(r.tools)} for r in self.reports.values()],
+        }
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    def _own(self, coro: Any, name: str) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def close(self) -> None:
+        """Stop the host (its servers are stopped and killed as trees with it)."""
+        for task in list(self.tasks):
+            task.cancel()
+        if self.pool is not None:
+            await self.pool.close()
