@@ -401,8 +401,12 @@ class McpHost(Worker):
         while True:
             await asyncio.sleep(interval)
             servers = list(self.servers.values())
-            if servers:
-                await asyncio.gather(*(s.check_health(min(interval, 10.0)) for s in servers))
+            results = await asyncio.gather(*(s.check_health(min(interval, 10.0)) for s in servers),
+                                           return_exceptions=True)
+            for server, result in zip(servers, results, strict=True):
+                if isinstance(result, Exception):  # a bug, not an unhealthy server: say so, keep checking
+                    logger.error("health check of mcp server %s failed unexpectedly", server.name,
+                                 exc_info=result)
 
     # ---- calls ------------------------------------------------------------------------
 
