@@ -73,15 +73,13 @@ def test_run_as_unprivileged_user_binds_nproc(tmp_path: Path, start_gateway) -> 
                 async with McpClient.connect(gw.url) as c:
                     who = await c.bash("id -un; echo more >> old.txt && echo appended")
                     assert text_of(who).split() == ["nobody", "appended"]
-                    assert text_of(await c.bash("ulimit -u")) == "40\n"
-                    # Under a heavily loaded parallel run the fork storm once got all 200 forks through
-                    # (not understood yet, see the closing note); a fresh attempt is allowed.
-                    outputs = []
-                    for _ in range(3):
-                        outputs.append(text_of(await c.bash(STORM, timeout=30)))
-                        if "fork failed after" in outputs[-1]:
-                            break
-                    assert "Resource temporarily unavailable" in outputs[-1], outputs
+                    # Every shell has the limits, not nine in ten: they are set by the shell itself before
+                    # it reads its script (prlimit from the worker raced setpriv's uid switch and lost
+                    # with EPERM on busy machines).
+                    for _ in range(20):
+                        assert text_of(await c.bash("ulimit -u")) == "40\n"
+                    storm = text_of(await c.bash(STORM, timeout=30))
+                    assert "Resource temporarily unavailable" in storm, storm
                     assert text_of(await c.bash("echo next")) == "next\n"
 
             run(main())
@@ -153,5 +151,19 @@ def test_no_network_leaves_only_loopback(start_gateway) -> None:
             # and the host's network (the gateway's own port) is unreachable
             out = await c.bash(f"python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", {gw.port}), 2)'")
             assert out["isError"] and "Connection refused" in text_of(out)
+
+    run(main())
+
+
+def test_cpu_limit_sends_sigxcpu_before_sigkill(start_gateway) -> None:
+    gw = start_gateway("--limit-cpu-seconds", "1")
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            limits = await c.bash("ulimit -St; ulimit -Ht")
+            assert text_of(limits).split() == ["1", "6"]  # soft: SIGXCPU; hard 5 s later: SIGKILL
+            res = await c.bash("while :; do :; done", timeout=60)
+            assert res["structuredContent"]["exit_code"] == 152, res  # 128 + SIGXCPU
+            assert "the CPU time limit (--limit-cpu-seconds) was hit" in text_of(res)
 
     run(main())

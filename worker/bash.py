@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import shlex
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -201,13 +202,20 @@ class ShellRunner:
         return SessionState(cwd=cwd, env=env)
 
 
+# Exit codes of a shell killed by the signal a resource limit sends: say which limit was hit.
+_LIMIT_SIGNALS = {
+    128 + signal.SIGXCPU: ": killed by SIGXCPU, the CPU time limit (--limit-cpu-seconds) was hit",
+    128 + signal.SIGXFSZ: ": killed by SIGXFSZ, the file size limit (--limit-file-size) was hit",
+}
+
+
 def outcome_to_result(call_id: int, outcome: BashOutcome, timeout: float) -> Result:
     text = outcome.text
     if outcome.timed_out:
         text += f"\n[timed out after {timeout:g} s: the command and every process it started were killed]"
         result_outcome = "timeout"
     elif outcome.exit_code:
-        text += f"\n[exit code {outcome.exit_code}]"
+        text += f"\n[exit code {outcome.exit_code}{_LIMIT_SIGNALS.get(outcome.exit_code, '')}]"
         result_outcome = "error"
     else:
         result_outcome = "ok"

@@ -45,9 +45,45 @@ F_SETPIPE_SZ = 1031
 PR_SET_CHILD_SUBREAPER = 36
 
 # The stub every call's shell runs: it waits for its script on fd 3, so the worker
-# can apply limits and register the shell before any user code runs.  The script
-# arrives NUL-free and ends at EOF.
+# can register the shell before any user code runs.  The script arrives NUL-free
+# and ends at EOF.  ``limit_commands`` puts the per-call rlimits in front of it.
 SHELL_STUB = 'IFS= read -r -d "" __sandbox_script <&3; exec 3<&-; eval "unset __sandbox_script; $__sandbox_script"'
+
+# rlimit -> (bash ulimit flag, bytes per unit); bash counts -v and -f in KiB outside POSIX mode.
+_ULIMIT_FLAGS = {
+    resource.RLIMIT_AS: ("-v", 1024),
+    resource.RLIMIT_CPU: ("-t", 1),
+    resource.RLIMIT_FSIZE: ("-f", 1024),
+    resource.RLIMIT_NOFILE: ("-n", 1),
+    resource.RLIMIT_NPROC: ("-u", 1),
+}
+CPU_HARD_GRACE = 5  # seconds between SIGXCPU (soft limit) and SIGKILL (hard limit)
+
+
+def limit_commands(limits: dict[int, int]) -> str:
+    """Shell commands that set ``limits`` on the shell itself, before it reads its script.
+
+    The shell lowers its own limits, which needs no privilege, so this holds for a
+    tool user too.  (prlimit(2) from the worker does not: without CAP_SYS_RESOURCE,
+    which containers usually drop, it fails with EPERM once setpriv has switched the
+    shell to the tool user, a race it lost about one time in ten on a busy machine.)
+    A limit above what the worker itself may have is lowered to that, so ``ulimit``
+    never fails; if it still does, the shell exits 125 before any user code runs.
+    """
+    hard: list[str] = []
+    soft: list[str] = []
+    for res, value in sorted(limits.items()):
+        flag, unit = _ULIMIT_FLAGS[res]
+        ceiling = resource.getrlimit(res)[1]
+        value_hard = value + CPU_HARD_GRACE if res == resource.RLIMIT_CPU else value
+        if ceiling != resource.RLIM_INFINITY:
+            value, value_hard = min(value, ceiling), min(value_hard, ceiling)
+        hard.append(f"{flag} {max(value_hard // unit, 1)}")
+        soft.append(f"{flag} {max(value // unit, 1)}")
+    if not hard:
+        return ""
+    # Soft first: a hard limit below the current soft one is refused (EINVAL).
+    return f"ulimit -S {' '.join(soft)} && ulimit -H {' '.join(hard)} || exit 125; "
 
 
 def set_child_subreaper() -> None:
@@ -328,10 +364,9 @@ class ShellFactory:
     ) -> None:
         self._reaper = reaper
         self._env = env
-        self._limits = limits
         self._prefix = marker_prefix
         # Dropping to the tool user costs one more exec (setpriv); warm shells hide it.
-        self._argv = ["/bin/bash", "--noprofile", "--norc", "-c", SHELL_STUB]
+        self._argv = ["/bin/bash", "--noprofile", "--norc", "-c", limit_commands(limits) + SHELL_STUB]
         if run_as is not None:
             uid, gid = run_as
             self._argv = ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
@@ -379,12 +414,6 @@ class ShellFactory:
         shell.exit.add_done_callback(lambda _f, pid=pid: self.live.discard(pid))
         for fd in (out_r, state_r, script_w):
             os.set_blocking(fd, False)
-        # Limits are applied before the script is written: the shell is still blocked in `read`.
-        for res, value in self._limits.items():
-            try:
-                resource.prlimit(pid, res, (value, value))
-            except (OSError, ValueError) as exc:  # the shell died already, or a limit we may not raise
-                logger.debug("prlimit(%d, %d) failed: %s", pid, res, exc)
         return shell
 
 
@@ -422,11 +451,6 @@ class ShellFactory:
             for fd in (script_r, in_r, out_w, err_w):
                 os.close(fd)
         exit_fut = self._reaper.watch(pid)
-        for res, value in self._limits.items():
-            try:
-                resource.prlimit(pid, res, (value, value))
-            except (OSError, ValueError) as exc:
-                logger.debug("prlimit(%d, %d) failed: %s", pid, res, exc)
         try:
             os.write(script_w, data)
         except OSError:
