@@ -167,6 +167,11 @@ def test_connect_to_a_url(gateway, tmp_path: Path) -> None:
         server.wait()
 
 
+def read(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
 def free_port() -> int:
     """A free TCP port (bound and released, so the server can take it)."""
     with socket.socket() as s:
@@ -476,3 +481,40 @@ def test_npm_install_of_a_local_package(gateway) -> None:
 
     run(main())
     assert (gateway.workspace / ".mcp-servers/npm/node_modules/.bin/tinynpm").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="--run-as needs root")
+def test_servers_run_as_the_tool_user_with_the_call_limits() -> None:
+    import tempfile
+
+    from tests.helpers import GatewayProcess
+
+    base = Path(tempfile.mkdtemp(prefix="sandbox-runas-"))  # pytest's tmp dirs are private to root
+    base.chmod(0o755)
+    ws = base / "ws"
+    ws.mkdir()
+    shutil.copy(HOSTILE, ws / "hostile.py")
+    python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
+    if python is None:
+        pytest.skip("no system python3")
+    env = marker()
+    gw = GatewayProcess(ws, "--run-as", "nobody", "--limit-open-files", "123", workers=1)
+    try:
+        async def main() -> None:
+            async with McpClient.connect(gw.url) as c:
+                # The test venv's python lives under /root, out of nobody's reach: the plain-Python
+                # hostile server (in "plain" mode a well-behaved one) runs on the system python.
+                await start(c, "plain", "stdio", command=python, args=["hostile.py", "plain"], env=env)
+                [pid] = leftovers(env)
+                status = read(f"/proc/{pid}/status")
+                assert re.search(r"^Uid:\s+65534\s+65534\s+65534", status, re.M), status
+                assert re.search(r"^NoNewPrivs:\s+1", status, re.M)
+                limits = read(f"/proc/{pid}/limits")
+                assert re.search(r"Max open files\s+123\s+123", limits), limits
+                assert os.getsid(pid) != os.getsid(gw.proc.pid)  # a session of its own
+
+        run(main())
+    finally:
+        gw.stop()
+        shutil.rmtree(base, ignore_errors=True)
+    assert leftovers(env) == []
