@@ -73,6 +73,14 @@ def test_run_as_unprivileged_user_binds_nproc(tmp_path: Path, start_gateway) -> 
                 async with McpClient.connect(gw.url) as c:
                     who = await c.bash("id -un; echo more >> old.txt && echo appended")
                     assert text_of(who).split() == ["nobody", "appended"]
+                    # What the file tools create (in the worker, as root) belongs to the tool user.
+                    for tool, args in [("write", {"file_path": "made/by/tool.txt", "content": "a\n"}),
+                                       ("write", {"file_path": "made/log.txt", "content": "b\n", "mode": "append"})]:
+                        res = await c.request("tools/call", {"name": tool, "arguments": args})
+                        assert not res["result"]["isError"], res
+                    mine = await c.bash("echo c >> made/by/tool.txt && echo d >> made/log.txt && mkdir made/by/sub "
+                                        "&& stat -c %U made made/by made/by/tool.txt made/log.txt")
+                    assert text_of(mine).split() == ["nobody"] * 4, text_of(mine)
                     # Every shell has the limits, not nine in ten: they are set by the shell itself before
                     # it reads its script (prlimit from the worker raced setpriv's uid switch and lost
                     # with EPERM on busy machines).

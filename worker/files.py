@@ -108,6 +108,9 @@ class FileToolContext(msgspec.Struct, frozen=True):
     run: Runner | None = None
     rg_path: str | None = None
     scan_time_budget: float = SCAN_TIME_BUDGET
+    # --run-as: files and directories the tools create are given to the tool user, so its shells
+    # can change them (the file tools themselves run in the worker, as the worker's user)
+    owner: tuple[int, int] | None = None
 
     @classmethod
     def from_config(cls, cfg: WorkerConfig, run: Runner | None) -> FileToolContext:
@@ -116,6 +119,7 @@ class FileToolContext(msgspec.Struct, frozen=True):
             max_read_bytes=cfg.max_read_bytes,
             max_write_bytes=cfg.max_write_bytes,
             run=run,
+            owner=(cfg.run_as_uid, cfg.run_as_gid) if cfg.run_as_uid >= 0 else None,
         )
 
 
@@ -403,10 +407,19 @@ def _fsync_dir(path: Path) -> None:
 
 def _prepare_target(ctx: FileToolContext, real: Path, shown: str) -> os.stat_result | None:
     """Create missing parent directories, re-check confinement, and stat an existing target."""
+    missing = []
+    parent = real.parent
+    while parent != ctx.workspace and parent != parent.parent and not os.path.lexists(parent):
+        missing.append(parent)
+        parent = parent.parent
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise _ToolError(f"cannot create {shown}: a component of its directory is a file") from None
+    if ctx.owner is not None:
+        for directory in missing:
+            with contextlib.suppress(OSError):
+                os.lchown(directory, *ctx.owner)
     # a symlink may have appeared among the parents while they were created: resolve again
     if resolve_in_workspace(ctx.workspace, str(real)) != real:
         raise _ToolError(f"{shown} changed while being written (a symlink appeared in its path); refusing")
@@ -421,12 +434,13 @@ def _prepare_target(ctx: FileToolContext, real: Path, shown: str) -> os.stat_res
     return st
 
 
-def _atomic_replace(real: Path, data: bytes, existing: os.stat_result | None) -> None:
+def _atomic_replace(real: Path, data: bytes, existing: os.stat_result | None,
+                    owner: tuple[int, int] | None = None) -> None:
     """Write ``data`` to a temporary file beside ``real`` and rename it over ``real``.
 
     Readers see the old or the new content, never a mix; after a crash the old
     file is intact.  An existing file's mode (and, as root, owner) is kept; a new
-    file gets 0666 minus the umask like any other created file.
+    file gets 0666 minus the umask like any other created file, and ``owner`` if given.
     """
     tmp = real.with_name(f".{real.name[:120]}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
@@ -438,6 +452,9 @@ def _atomic_replace(real: Path, data: bytes, existing: os.stat_result | None) ->
                         os.fchown(fd, existing.st_uid, existing.st_gid)
                 # after fchown, which clears set-id bits
                 os.fchmod(fd, stat.S_IMODE(existing.st_mode))
+            elif owner is not None:
+                with contextlib.suppress(PermissionError):
+                    os.fchown(fd, *owner)
             _write_all(fd, data)
             os.fsync(fd)
         finally:
@@ -450,10 +467,16 @@ def _atomic_replace(real: Path, data: bytes, existing: os.stat_result | None) ->
     _fsync_dir(real.parent)
 
 
-def _append(real: Path, shown: str, data: bytes) -> None:
+def _append(real: Path, shown: str, data: bytes, owner: tuple[int, int] | None = None) -> None:
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        fd = os.open(real, flags, 0o666)
+        try:
+            fd = os.open(real, flags | os.O_EXCL, 0o666)
+            if owner is not None:
+                with contextlib.suppress(PermissionError):
+                    os.fchown(fd, *owner)
+        except FileExistsError:
+            fd = os.open(real, flags, 0o666)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENXIO):
             raise _ToolError(f"{shown} is not a regular file; refusing to append to it") from None
@@ -488,10 +511,10 @@ def _write(args: WriteArgs, ctx: FileToolContext) -> FileToolResult:
     real, shown = _resolve(ctx, args.file_path)
     existing = _prepare_target(ctx, real, shown)
     if args.mode == "append":
-        _append(real, shown, data)
+        _append(real, shown, data, ctx.owner)
         verb = "Appended" if existing is not None else "Created"
     else:
-        _atomic_replace(real, data, existing)
+        _atomic_replace(real, data, existing, ctx.owner)
         verb = "Overwrote" if existing is not None else "Created"
     return FileToolResult(
         f"{verb} {shown} ({len(data)} bytes written)",
@@ -553,7 +576,7 @@ def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
             "(max_write_bytes)"
         )
     existing_now = _prepare_target(ctx, real, shown)
-    _atomic_replace(real, out, existing_now)
+    _atomic_replace(real, out, existing_now, ctx.owner)
     replacements = count if args.replace_all else 1
     start_line = text.count("\n", 0, at) + 1
     snippet = _edit_snippet(replaced, start_line, start_line + new.count("\n"))
