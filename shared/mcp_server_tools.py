@@ -144,11 +144,12 @@ register(ToolSpec(
     args_type=McpServerStartArgs,
 ))
 
+_NAME_ONLY = {"type": "object", "properties": {"name": _NAME}, "required": ["name"], "additionalProperties": False}
+
 register(ToolSpec(
     name="mcp_server_stop",
     description="Stop a managed MCP server: close the connection and kill its whole process tree.",
-    input_schema={"type": "object", "properties": {"name": _NAME}, "required": ["name"],
-                  "additionalProperties": False},
+    input_schema=_NAME_ONLY,
     args_type=McpServerNameArgs,
 ))
 
@@ -162,8 +163,7 @@ register(ToolSpec(
 register(ToolSpec(
     name="mcp_server_discover_tools",
     description="The tools/list of a running managed MCP server (names, descriptions, input schemas).",
-    input_schema={"type": "object", "properties": {"name": _NAME}, "required": ["name"],
-                  "additionalProperties": False},
+    input_schema=_NAME_ONLY,
     args_type=McpServerNameArgs,
 ))
 

@@ -15,13 +15,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from websockets.asyncio.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
 # Scale for slow machines (websockets' MS idea): every deadline in the tests is multiplied by it.
 SCALE = float(os.environ.get("SANDBOX_TEST_TIMEOUT_SCALE", "1"))
 _LISTEN = re.compile(r"listening on ws://([^/]+):(\d+)/mcp")
@@ -252,3 +254,27 @@ def pids_with_env(key: str, value: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a test's async body on a fresh event loop."""
+    return asyncio.run(coro)
+
+
+async def call_tool(c: McpClient, tool: str, /, **arguments: Any) -> dict[str, Any]:
+    """``tools/call``; the result (a JSON-RPC error fails the test)."""
+    msg = await c.request("tools/call", {"name": tool, "arguments": arguments}, wait=90)
+    assert "result" in msg, msg
+    return msg["result"]
+
+
+async def async_until(check: Callable[[], Awaitable[Any]], limit: float = 30.0, what: str = "condition") -> Any:
+    """Await ``check()`` until it returns something true; fail after ``limit`` (scaled) seconds."""
+    deadline = time.monotonic() + limit * SCALE
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {limit * SCALE:g} s waiting for {what}; last: {value!r}")
+        await asyncio.sleep(0.1)

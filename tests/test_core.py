@@ -15,14 +15,11 @@ from tests.helpers import (
     async_wait_for,
     pids_matching,
     proc_status_kb,
+    run,
     text_of,
     unique_sleep,
     wait_for,
 )
-
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
 
 
 # 1. A call returns when the shell exits, even with background children holding the pipe.

@@ -24,6 +24,7 @@ from tests.helpers import (
     async_wait_for,
     pids_matching,
     proc_status_kb,
+    run,
     text_of,
     unique_sleep,
     wait_for,
@@ -31,9 +32,6 @@ from tests.helpers import (
 
 MIB = 1024 * 1024
 
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
 
 
 async def fresh_call_works(url: str) -> None:

@@ -10,18 +10,9 @@ import asyncio
 import os
 import signal
 
-from tests.helpers import McpClient, async_wait_for, pids_matching, text_of, unique_sleep, wait_for
+from tests.helpers import McpClient, async_until, async_wait_for, pids_matching, run, text_of, unique_sleep, wait_for
+from tests.helpers import call_tool as call
 from worker.jobs import JobRing
-
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
-
-
-async def call(c: McpClient, name: str, **arguments: object) -> dict:
-    msg = await c.request("tools/call", {"name": name, "arguments": arguments})
-    assert "result" in msg, msg
-    return msg["result"]
 
 
 async def start_job(c: McpClient, command: str, **extra: object) -> str:
@@ -34,18 +25,11 @@ async def start_job(c: McpClient, command: str, **extra: object) -> str:
 
 
 async def wait_status(c: McpClient, job_id: str, status: str, limit: float = 30) -> dict:
-    last: dict = {}
+    async def reached() -> dict | None:
+        out = await call(c, "job_output", job_id=job_id, since=0)
+        return out if out["structuredContent"]["status"] == status else None
 
-    async def poll() -> bool:
-        nonlocal last
-        last = await call(c, "job_output", job_id=job_id, since=0)
-        return last["structuredContent"]["status"] == status
-
-    deadline = asyncio.get_running_loop().time() + limit
-    while not await poll():
-        assert asyncio.get_running_loop().time() < deadline, f"job {job_id} never reached {status}: {last}"
-        await asyncio.sleep(0.05)
-    return last
+    return await async_until(reached, limit, f"job {job_id} to reach {status}")
 
 
 # ---- the ring (pure) -------------------------------------------------------------------

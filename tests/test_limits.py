@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SCALE, McpClient, text_of
+from tests.helpers import SCALE, McpClient, run, text_of
 
 STORM = """python3 -c '
 import os, time
@@ -26,9 +26,6 @@ except OSError as e:
     print("fork failed after", n, e.strerror)
 '"""
 
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
 
 
 def test_default_limits_apply_to_every_shell(gateway) -> None:

@@ -10,11 +10,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.helpers import McpClient, text_of
-
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
+from tests.helpers import McpClient, run, text_of
 
 
 def test_official_sdk_client_end_to_end(start_gateway) -> None:

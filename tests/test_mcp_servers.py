@@ -24,15 +24,23 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import McpClient, async_wait_for, pids_matching, pids_with_env, text_of, unique_sleep, wait_for
+from tests.helpers import (
+    McpClient,
+    async_until,
+    async_wait_for,
+    pids_matching,
+    pids_with_env,
+    run,
+    text_of,
+    unique_sleep,
+    wait_for,
+)
+from tests.helpers import call_tool as call
 
 SERVERS = Path(__file__).parent / "mcp_servers"
 SDK_SERVER = str(SERVERS / "sdk_server.py")
 HOSTILE = str(SERVERS / "hostile.py")
 
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
 
 
 def marker() -> dict[str, str]:
@@ -42,11 +50,6 @@ def marker() -> dict[str, str]:
 def leftovers(env: dict[str, str]) -> list[int]:
     return pids_with_env("MCP_TEST_MARKER", env["MCP_TEST_MARKER"])
 
-
-async def call(c: McpClient, tool: str, /, **arguments: object) -> dict:
-    msg = await c.request("tools/call", {"name": tool, "arguments": arguments}, wait=90)
-    assert "result" in msg, msg
-    return msg["result"]
 
 
 async def start(c: McpClient, name: str, transport: str, **spec: Any) -> dict:
@@ -149,14 +152,12 @@ def test_connect_to_a_url(gateway, tmp_path: Path) -> None:
     try:
         async def main() -> None:
             async with McpClient.connect(gateway.url) as c:
-                deadline = asyncio.get_running_loop().time() + 60
-                while True:  # until the server listens
+                async def started() -> dict | None:  # once the server listens
                     res = await call(c, "mcp_server_start", name="remote", transport="http",
                                      url=f"http://127.0.0.1:{port}/mcp", restart="never")
-                    if not res["isError"] or asyncio.get_running_loop().time() > deadline:
-                        break
-                    await asyncio.sleep(0.2)
-                assert not res["isError"], res
+                    return None if res["isError"] else res
+
+                await async_until(started, 60, "a connection to the server's url")
                 assert text_of(await call(c, "remote__add", a=1, b=1)) == "2"
                 await call(c, "mcp_server_stop", name="remote")
                 assert server.poll() is None  # not ours to kill
@@ -198,10 +199,7 @@ def test_crashed_server_is_restarted_and_counted(start_gateway) -> None:
                 s = (await servers(c))["sdk"]
                 return s["state"] == "running" and s["restarts"] == 1
 
-            deadline = asyncio.get_running_loop().time() + 60
-            while not await running():
-                assert asyncio.get_running_loop().time() < deadline, await servers(c)
-                await asyncio.sleep(0.1)
+            await async_until(running, 60, "the server running again after one restart")
             assert "exited" in (await servers(c))["sdk"]["last_error"]
             assert text_of(await call(c, "sdk__add", a=3, b=4)) == "7"
             assert metric(gw, 'sandbox_mcp_server_restarts_total{server="sdk"}') == 1.0
@@ -265,10 +263,11 @@ def test_unhealthy_on_failure_server_is_restarted(start_gateway) -> None:
             await start(c, "sdk", "stdio", command=sys.executable, args=[SDK_SERVER], env=env)
             [pid] = leftovers(env)
             os.kill(pid, signal.SIGSTOP)  # alive but frozen: only the health check can tell
-            deadline = asyncio.get_running_loop().time() + 60
-            while (s := (await servers(c))["sdk"])["restarts"] < 1 or s["state"] != "running":
-                assert asyncio.get_running_loop().time() < deadline, s
-                await asyncio.sleep(0.1)
+            async def restarted() -> dict | None:
+                s = (await servers(c))["sdk"]
+                return s if s["restarts"] >= 1 and s["state"] == "running" else None
+
+            s = await async_until(restarted, 60, "a restart after failed health checks")
             assert "health checks failed" in s["last_error"]
             assert pid not in leftovers(env)  # the frozen one was killed, not left stopped
 
@@ -293,10 +292,10 @@ def test_host_respawn_brings_on_failure_servers_back(start_gateway) -> None:
             await async_wait_for(lambda: not leftovers(env_b), what="the servers to die with their host")
             await async_wait_for(lambda: gw.status()["mcp"]["host"][0]["pid"] not in (host["pid"], None),
                                  what="a new MCP host")
-            deadline = asyncio.get_running_loop().time() + 90
-            while "keep__add" not in await tool_names(c):
-                assert asyncio.get_running_loop().time() < deadline
-                await asyncio.sleep(0.2)
+            async def keep_listed() -> bool:
+                return "keep__add" in await tool_names(c)
+
+            await async_until(keep_listed, 90, "the on-failure server back in tools/list")
             assert text_of(await call(c, "keep__add", a=2, b=2)) == "4"
             assert "once__add" not in await tool_names(c)
             assert set(await servers(c)) == {"keep"}

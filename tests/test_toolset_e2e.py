@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 
 import pytest
 
-from tests.helpers import McpClient, text_of
-
-
-def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
-
-
-async def call(c: McpClient, name: str, **arguments: object) -> dict:
-    msg = await c.request("tools/call", {"name": name, "arguments": arguments})
-    assert "result" in msg, msg
-    return msg["result"]
+from tests.helpers import McpClient, run, text_of
+from tests.helpers import call_tool as call
 
 
 def test_file_tools_through_the_gateway(gateway) -> None:
