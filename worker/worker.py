@@ -315,6 +315,7 @@ class Worker(asyncio.Protocol):
         self.warm.clear()
         # Anything still around (orphans of every call) goes too.
         kill_marked_tree(None, None, exclude=self.owned, reap=self.reaper.reap)
+        self.factory.close()
 
 
 class _ProgressSink:
