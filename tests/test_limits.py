@@ -74,6 +74,11 @@ def test_run_as_unprivileged_user_binds_nproc(tmp_path: Path, start_gateway) -> 
                     who = await c.bash("id -un; echo more >> old.txt && echo appended")
                     assert text_of(who).split() == ["nobody", "appended"]
                     assert text_of(await c.bash("ulimit -u")) == "40\n"
+                    # what setpriv --reuid --regid --clear-groups --no-new-privs gives; all ids dropped
+                    creds = text_of(await c.bash("grep -E '^(Uid|Gid|Groups|NoNewPrivs):' /proc/self/status"))
+                    assert [line.strip() for line in creds.split("\n")[:4]] == [
+                        "Uid:\t65534\t65534\t65534\t65534", "Gid:\t65534\t65534\t65534\t65534", "Groups:",
+                        "NoNewPrivs:\t1"], creds
                     # Under a heavily loaded parallel run the fork storm once got all 200 forks through
                     # (not understood yet, see the closing note); a fresh attempt is allowed.
                     outputs = []
