@@ -310,3 +310,18 @@ def test_worker_has_a_single_thread(gateway) -> None:
     # heartbeats and sweeps are asyncio tasks, not threads
     for pid in gateway.worker_pids():
         assert proc_status_kb(pid, "Threads") == 1
+
+
+def test_large_command_arrives_exactly(gateway) -> None:
+    # the shell reads its script in blocks (read -N); multibyte text, backslashes, trailing blanks
+    # and a here-document must come through unchanged
+    filler = ": " + "x" * 1_000_000 + "\n"
+    command = filler + "printf '%s|' 'héllo  ' 'a\\b'\ncat <<'EOF'\n  keep  \nEOF"
+
+    async def main() -> None:
+        async with McpClient.connect(gateway.url) as c:
+            res = await c.bash(command)
+            assert res["isError"] is False, text_of(res)
+            assert text_of(res) == "héllo  |a\\b|  keep  \n"
+
+    run(main())

@@ -51,8 +51,10 @@ _CRED_SYSCALLS = {"x86_64": (116, 119, 117), "aarch64": (159, 149, 147)}
 
 # The stub every call's shell runs: it waits for its script on fd 3, so the worker
 # can apply limits and register the shell before any user code runs.  The script
-# arrives NUL-free and ends at EOF.
-SHELL_STUB = 'IFS= read -r -d "" __sandbox_script <&3; exec 3<&-; eval "unset __sandbox_script; $__sandbox_script"'
+# arrives NUL-free and ends at EOF.  `read -N` (bash >= 5.1) reads a pipe in blocks; `read -d ""`
+# reads it one byte per syscall (a 3 MB script took 1.45 s instead of 0.09 s).
+SHELL_STUB = ('IFS= read -r -N 2147483647 __sandbox_script <&3; exec 3<&-; '
+              'eval "unset __sandbox_script; $__sandbox_script"')
 
 
 def set_child_subreaper() -> None:
