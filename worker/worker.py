@@ -110,13 +110,13 @@ class Worker(asyncio.Protocol):
     # ---- shells -----------------------------------------------------------------------
 
     def acquire_shell(self) -> Shell:
+        # The pool is topped up when a call has been answered (_call_done), not here: a spawn now
+        # would compete for the CPU with the shell that runs this call.
         while self.warm:
             shell = self.warm.pop()
             if shell.exit is not None and not shell.exit.done():
-                self._schedule_refill()
                 return shell
             shell.close_fds()
-        self._schedule_refill()
         return self.factory.spawn()
 
     def _schedule_refill(self) -> None:
@@ -204,6 +204,7 @@ class Worker(asyncio.Protocol):
 
     def _call_done(self, call_id: int) -> None:
         self.calls.pop(call_id, None)
+        self._schedule_refill()
         if self.draining and not self.calls and not self.closed.done():
             self.closed.set_result(None)
 
@@ -306,6 +307,7 @@ class Worker(asyncio.Protocol):
             await asyncio.sleep(self.cfg.heartbeat_interval)
 
     async def shutdown(self) -> None:
+        self.draining = True  # no more refills
         for task in list(self.calls.values()):
             task.cancel()
         if self.calls:
