@@ -169,6 +169,7 @@ class WorkerPool:
             max_output_bytes=cfg.max_output_bytes,
             isolation=isolation,
             warm_shells=cfg.warm_shells,
+            max_warm_shells=cfg.max_warm_shells,
             limit_address_space=cfg.limit_address_space,
             limit_cpu_seconds=cfg.limit_cpu_seconds,
             limit_file_size=cfg.limit_file_size,
