@@ -111,8 +111,8 @@ class Worker(asyncio.Protocol):
     # ---- shells -----------------------------------------------------------------------
 
     def acquire_shell(self) -> Shell:
-        # The pool is topped up when a call has been answered (_call_done), not here: a spawn now
-        # would compete for the CPU with the shell that runs this call.
+        # The pool is topped up from here, on the next loop iteration: the refill's spawn (which blocks
+        # the loop for the vfork+exec) then overlaps this call's shell instead of delaying the next call.
         inflight = len(self.calls)
         self._peak_inflight = max(self._peak_inflight, inflight)
         if inflight > self.warm_target and self.cfg.warm_shells > 0:
@@ -120,8 +120,10 @@ class Worker(asyncio.Protocol):
         while self.warm:
             shell = self.warm.pop()
             if shell.exit is not None and not shell.exit.done():
+                self._schedule_refill()
                 return shell
             shell.close_fds()
+        self._schedule_refill()
         return self.factory.spawn()
 
     def _schedule_refill(self) -> None:
@@ -222,7 +224,6 @@ class Worker(asyncio.Protocol):
 
     def _call_done(self, call_id: int) -> None:
         self.calls.pop(call_id, None)
-        self._schedule_refill()
         if self.draining and not self.calls and not self.closed.done():
             self.closed.set_result(None)
 
