@@ -157,6 +157,9 @@ class GatewayProcess:
         self.url = ""
         self.proc: asyncio.subprocess.Process | None = None
         self._workspace = tempfile.TemporaryDirectory(prefix="sandbox-bench-")
+        # traversable, so a gateway started as root runs tools as `nobody` (its default, --run-as auto)
+        # instead of falling back to root for an unreachable workspace
+        os.chmod(self._workspace.name, 0o755)
         self._log = tempfile.TemporaryFile(prefix="sandbox-bench-gateway-")
         self._stdout_drain: asyncio.Task[None] | None = None
         self.exit_code: int | None = None

@@ -307,6 +307,14 @@ class Latency(Scenario):
         return rows
 
 
+class ColdLatency(Latency):
+    name = "latency-cold"
+    description = "`latency` with no pre-started shells (--warm-shells 0): what warm shells save"
+
+    def gateway_args(self, quick: bool) -> list[str]:
+        return ["--warm-shells", "0"]
+
+
 # ---------------------------------------------------------------- throughput
 
 
@@ -881,5 +889,6 @@ class Flood(Scenario):
 
 
 SCENARIOS: dict[str, Scenario] = {
-    s.name: s for s in (Latency(), Throughput(), Concurrency(), Deadline(), Churn(), Connections(), Flood())
+    s.name: s
+    for s in (Latency(), ColdLatency(), Throughput(), Concurrency(), Deadline(), Churn(), Connections(), Flood())
 }

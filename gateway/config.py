@@ -30,6 +30,7 @@ class GatewayConfig:
     shutdown_grace: float = 30.0
     isolation: str = "auto"
     warm_shells: int = 2
+    max_warm_shells: int = 8
     max_output_bytes: int = 1 * MIB
     max_message_size: int = 16 * MIB
     max_sessions: int = 256
@@ -107,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "subreaper (auto: pidns where the kernel allows it)")
     ap.add_argument("--warm-shells", type=int, default=2,
                     help="pre-started shells kept per worker (0 = spawn per call; default %(default)s)")
+    ap.add_argument("--max-warm-shells", type=int, default=8,
+                    help="under load the pool grows toward the calls in flight up to this, and shrinks back "
+                    "by one shell a second when the load drops (default %(default)s)")
     ap.add_argument("--max-output-bytes", type=_positive(int), default=1 * MIB,
                     help="output kept per call, head and tail (default %(default)s)")
     ap.add_argument("--max-message-size", type=_positive(int), default=16 * MIB,

@@ -24,7 +24,8 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     # after a shell exits: how long to keep reading output its leftovers may still write
     drain_timeout: float = 0.05
     isolation: str = "subreaper"  # what the gateway actually set up for this worker
-    warm_shells: int = 0
+    warm_shells: int = 0  # pre-started shells kept when idle (0: none, every call spawns)
+    max_warm_shells: int = 0  # the pool grows toward the calls in flight up to this (<= warm_shells: fixed)
     # per-call resource limits (0 = leave unlimited / inherited)
     limit_address_space: int = 0
     limit_cpu_seconds: int = 0

@@ -304,6 +304,53 @@ def test_metrics_contract(gateway) -> None:
 
 
 def test_worker_has_a_single_thread(gateway) -> None:
-    # heartbeats and sweeps are asyncio tasks, not threads
+    # heartbeats and sweeps are asyncio tasks, not threads (with --run-as a worker has one more: the
+    # spawner thread holding the tool user's credentials, which only starts shells)
     for pid in gateway.worker_pids():
         assert proc_status_kb(pid, "Threads") == 1
+
+
+def test_large_command_arrives_exactly(gateway) -> None:
+    # the shell reads its script in blocks (read -N); multibyte text, backslashes, trailing blanks
+    # and a here-document must come through unchanged
+    filler = ": " + "x" * 1_000_000 + "\n"
+    command = filler + "printf '%s|' 'héllo  ' 'a\\b'\ncat <<'EOF'\n  keep  \nEOF"
+
+    async def main() -> None:
+        async with McpClient.connect(gateway.url) as c:
+            res = await c.bash(command)
+            assert res["isError"] is False, text_of(res)
+            assert text_of(res) == "héllo  |a\\b|  keep  \n"
+
+    run(main())
+
+
+def _idle_shells(worker_pid: int) -> int:
+    """Pre-started shells of a worker: its children still waiting for their script."""
+    count = 0
+    for task in os.listdir(f"/proc/{worker_pid}/task"):
+        with open(f"/proc/{worker_pid}/task/{task}/children") as f:
+            for pid in f.read().split():
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as c:
+                        if b"__sandbox_script <&3" in c.read():
+                            count += 1
+                except OSError:
+                    pass
+    return count
+
+
+def test_warm_pool_grows_with_load_and_shrinks_when_idle(start_gateway) -> None:
+    gw = start_gateway("--warm-shells", "1", "--max-warm-shells", "4", "--heartbeat-interval", "0.2",
+                       workers=1)
+    worker = gw.worker_pids()[0]
+    wait_for(lambda: _idle_shells(worker) == 1, what="one pre-started shell")
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            results = await asyncio.gather(*(c.bash("sleep 0.5; echo ok") for _ in range(6)))
+            assert [text_of(r) for r in results] == ["ok\n"] * 6
+
+    run(main())
+    wait_for(lambda: _idle_shells(worker) == 4, what="the pool grown to --max-warm-shells")
+    wait_for(lambda: _idle_shells(worker) == 1, what="the pool shrunk back to --warm-shells")

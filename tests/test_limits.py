@@ -70,6 +70,11 @@ def test_run_as_unprivileged_user_binds_nproc(tmp_path: Path, start_gateway) -> 
                 async with McpClient.connect(gw.url) as c:
                     who = await c.bash("id -un; echo more >> old.txt && echo appended")
                     assert text_of(who).split() == ["nobody", "appended"]
+                    # what setpriv --reuid --regid --clear-groups --no-new-privs gives; all ids dropped
+                    creds = text_of(await c.bash("grep -E '^(Uid|Gid|Groups|NoNewPrivs):' /proc/self/status"))
+                    assert [line.strip() for line in creds.split("\n")[:4]] == [
+                        "Uid:\t65534\t65534\t65534\t65534", "Gid:\t65534\t65534\t65534\t65534", "Groups:",
+                        "NoNewPrivs:\t1"], creds
                     # What the file tools create (in the worker, as root) belongs to the tool user.
                     for tool, args in [("write", {"file_path": "made/by/tool.txt", "content": "a\n"}),
                                        ("write", {"file_path": "made/log.txt", "content": "b\n", "mode": "append"})]:

@@ -75,6 +75,7 @@ class Worker(asyncio.Protocol):
         )
         self.warm: list[Shell] = []
         self.warm_target = cfg.warm_shells
+        self._peak_inflight = 0  # most calls in flight since the last resize_warm_pool
         self._refill_scheduled = False
         self.file_ctx = FileToolContext.from_config(cfg, self.run_captured)
         self.runner = ShellRunner(
@@ -114,6 +115,12 @@ class Worker(asyncio.Protocol):
     # ---- shells -----------------------------------------------------------------------
 
     def acquire_shell(self) -> Shell:
+        # The pool is topped up from here, on the next loop iteration: the refill's spawn (which blocks
+        # the loop for the vfork+exec) then overlaps this call's shell instead of delaying the next call.
+        inflight = len(self.calls)
+        self._peak_inflight = max(self._peak_inflight, inflight)
+        if inflight > self.warm_target and self.cfg.warm_shells > 0:
+            self.warm_target = max(self.warm_target, min(inflight, self.cfg.max_warm_shells))
         while self.warm:
             shell = self.warm.pop()
             if shell.exit is not None and not shell.exit.done():
@@ -139,6 +146,19 @@ class Worker(asyncio.Protocol):
             logger.warning("could not pre-start a shell: %s", exc)
             return
         self._schedule_refill()
+
+    def resize_warm_pool(self) -> None:
+        """Called every heartbeat: shrink the pool by one shell toward the recent peak of calls in flight.
+
+        Growth happens at once in ``acquire_shell``; shrinking is slow so a bursty load does not pay
+        for the same shells twice.  Never below ``warm_shells``.
+        """
+        floor = max(self.cfg.warm_shells, min(self._peak_inflight, self.cfg.max_warm_shells))
+        self._peak_inflight = len(self.calls)
+        if self.warm_target > floor:
+            self.warm_target -= 1
+            while len(self.warm) > self.warm_target:
+                self._discard_shell(self.warm.pop(0))
 
     def cleanup_shell(self, shell: Shell, shell_alive: bool) -> None:
         """Kill what is left of a call: the shell (if alive), its descendants, its orphans."""
@@ -371,9 +391,11 @@ class Worker(asyncio.Protocol):
         while True:
             seq += 1
             self.send(p.Heartbeat(seq=seq, inflight=len(self.calls)))
+            self.resize_warm_pool()
             await asyncio.sleep(self.cfg.heartbeat_interval)
 
     async def shutdown(self) -> None:
+        self.draining = True  # no more refills
         for task in list(self.calls.values()):
             task.cancel()
         tasks = list(self.calls.values()) + self.jobs.kill_all()
@@ -384,6 +406,7 @@ class Worker(asyncio.Protocol):
         self.warm.clear()
         # Anything still around (orphans of every call) goes too.
         kill_marked_tree(None, None, exclude=self.owned, reap=self.reaper.reap)
+        self.factory.close()
 
 
 def _job_line(job: Job) -> str:
