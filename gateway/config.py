@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="seconds between worker heartbeats (default %(default)s)")
     ap.add_argument("--heartbeat-timeout", type=_positive(float), default=10.0,
                     help="a worker silent this long is killed and replaced (default %(default)s s)")
+    ap.add_argument("--boot-failure-limit", type=_positive(int), default=5, metavar="N",
+                    help="a worker slot that fails to boot this many times in a row is not respawned "
+                    "(default %(default)s)")
     ap.add_argument("--shutdown-grace", type=float, default=30.0,
                     help="on SIGTERM, seconds in-flight calls get to finish (default %(default)s)")
     ap.add_argument("--isolation", choices=("auto", "pidns", "subreaper"), default="auto",

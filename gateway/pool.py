@@ -424,6 +424,8 @@ class WorkerPool:
                 "Check the worker's stderr above.",
                 slot_no, slot.boot_failures, slot.handle.exit_code if slot.handle else None,
             )
+            if self.all_failed():
+                self._refuse_queue()
             return
         delay = 0.0 if slot.boot_failures == 0 else min(0.2 * 2 ** (slot.boot_failures - 1), 10.0)
         delay += random.uniform(0, 0.05)
@@ -435,6 +437,25 @@ class WorkerPool:
             await self._spawn(slot)
 
     # ---- dispatch -----------------------------------------------------------------------
+
+    def all_failed(self) -> bool:
+        return all(slot.failed for slot in self.slots)
+
+    def unavailable(self, call_id: int) -> p.Result:
+        """The answer when no worker of this pool will ever come up."""
+        what = "the MCP host process" if self.role == "mcp-host" else "every worker"
+        return p.Result(id=call_id, outcome="error", is_error=True,
+                        text=f"{what} failed to start {self.cfg.boot_failure_limit} times in a row "
+                             "(--boot-failure-limit) and is not respawned; the gateway's log has the errors")
+
+    def _refuse_queue(self) -> None:
+        """Every slot gave up: queued calls get their answer now instead of at their timeout."""
+        while self.queue:
+            call = self.queue.popleft()
+            if not call.started.done():
+                call.future.set_result(self.unavailable(call.id))
+                call.started.set_result(None)
+        self.metrics.queue_depth.set(0)
 
     def any_ready(self) -> bool:
         return any(s.handle is not None and s.handle.state == "ready" for s in self.slots)
@@ -468,6 +489,8 @@ class WorkerPool:
     async def call(self, call: PendingCall) -> p.Result:
         """Run ``call`` on a worker; the one answer for it (raises Overloaded when the queue is full)."""
         queued_at = time.monotonic()
+        if self.all_failed():
+            return self.unavailable(call.id)
         worker = self._pick() if not self.queue else None
         if worker is not None:
             self._start(call, worker)

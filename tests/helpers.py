@@ -64,7 +64,8 @@ async def async_wait_for(cond: Callable[[], Any], limit: float = 10.0, what: str
 class GatewayProcess:
     """A real `python -m gateway` on a free loopback port."""
 
-    def __init__(self, workspace: Path, *args: str, token: str | None = None, workers: int = 2) -> None:
+    def __init__(self, workspace: Path, *args: str, token: str | None = None, workers: int = 2,
+                 env: dict[str, str] | None = None) -> None:
         self.workspace = workspace
         self.token = token
         argv = [sys.executable, "-m", "gateway", "--port", "0", "--workspace", str(workspace),
@@ -73,7 +74,7 @@ class GatewayProcess:
         self.stderr_path = workspace.parent / f"gateway-{secrets.token_hex(3)}.log"
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, cwd=ROOT,
-                                     start_new_session=True)
+                                     start_new_session=True, env={**os.environ, **(env or {})})
         try:
             self.host, self.port = self._read_address()
             self.wait_ready()

@@ -137,6 +137,14 @@ def test_boot_failures_stop_respawning(start_gateway) -> None:
     assert gw.http("/readyz")[0] == 503
     assert gw.http("/healthz")[0] == 200
 
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            # Answered at once with the reason, not after the call's 120 s timeout in the queue.
+            res = await c.bash("echo hi", wait=20)
+            assert res["isError"] and "every worker failed to start 5 times in a row" in text_of(res)
+
+    run(main())
+
 
 # 4. Output is bounded (head + tail, marker) and nothing grows past ~100 MB; invalid UTF-8 is replaced.
 def test_output_flood_is_bounded(gateway) -> None:

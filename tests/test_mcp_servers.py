@@ -517,3 +517,31 @@ def test_servers_run_as_the_tool_user_with_the_call_limits() -> None:
         gw.stop()
         shutil.rmtree(base, ignore_errors=True)
     assert leftovers(env) == []
+
+
+def test_mcp_host_that_cannot_boot_is_given_up_with_a_clear_error(tmp_path: Path) -> None:
+    from tests.helpers import GatewayProcess
+
+    # A broken install as only the MCP host sees it: an httpx that cannot be imported (the tool
+    # workers and the gateway never import it).
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "httpx.py").write_text("raise ImportError('httpx is broken on purpose')\n")
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    gw = GatewayProcess(ws, "--boot-failure-limit", "2", env={"PYTHONPATH": str(broken)})
+    try:
+        async def main() -> None:
+            async with McpClient.connect(gw.url) as c:
+                async def given_up() -> dict | None:
+                    res = await call(c, "mcp_server_list")
+                    return res if "MCP host process failed to start 2 times" in text_of(res) else None
+
+                res = await async_until(given_up, 60, "the MCP host to be given up")
+                assert res["isError"]
+                assert text_of(await c.bash("echo tools still work")) == "tools still work\n"
+
+        run(main())
+        assert "httpx is broken on purpose" in gw.log()
+    finally:
+        gw.stop()
