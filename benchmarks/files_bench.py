@@ -27,7 +27,7 @@ from typing import Any
 from shared.tools import validate_args
 from worker.files import FileToolContext, run_file_tool
 
-__all__ = ["main"]
+__all__ = ["main", "subprocess_runner"]
 
 MIB = 1024 * 1024
 NEEDLE = "NEEDLE_7f3a"
@@ -35,8 +35,10 @@ WORDS = ("alpha", "beta", "gamma", "delta", "return", "value", "config", "self",
 
 
 async def subprocess_runner(argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
+    """The file tools' process runner outside a worker (rg for grep): stdout captured, killed at the limit."""
     proc = await asyncio.create_subprocess_exec(
-        *argv, cwd=cwd, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE
+        *argv, cwd=cwd, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     try:
         async with asyncio.timeout(time_limit):

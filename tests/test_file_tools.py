@@ -21,6 +21,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from benchmarks.files_bench import subprocess_runner
 from shared.file_tools import EditArgs, GlobArgs, GrepArgs, ListArgs, ReadArgs, WriteArgs
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from worker.files import (
@@ -36,25 +37,6 @@ from worker.files import (
 RG = shutil.which("rg")
 needs_rg = pytest.mark.skipif(RG is None, reason="ripgrep (rg) is not on PATH; rg-vs-python parity not tested")
 MIB = 1024 * 1024
-
-
-async def subprocess_runner(argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
-    proc = await asyncio.create_subprocess_exec(
-        *argv,
-        cwd=cwd,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        async with asyncio.timeout(time_limit):
-            out, _ = await proc.communicate()
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        raise
-    assert proc.returncode is not None
-    return proc.returncode, out
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shlex
 import shutil
 import socket
 import sys
@@ -204,9 +205,9 @@ class ManagedServer:
                 await http.start()
         self.conn.on_notification = self._on_notification
         self.info = await initialize(self.conn, cfg.mcp_start_timeout)
-        self.tools = await self._list_tools()
+        self.tools = await self.list_tools()
 
-    async def _list_tools(self) -> list[dict[str, Any]]:
+    async def list_tools(self) -> list[dict[str, Any]]:
         assert self.conn is not None
         tools: list[dict[str, Any]] = []
         cursor = None
@@ -219,7 +220,7 @@ class ManagedServer:
                 break
         return tools
 
-    async def _wait_port_once(self, host: str, port: int) -> bool:
+    async def _port_open(self, host: str, port: int) -> bool:
         try:
             _, writer = await asyncio.open_connection(host, port)
         except OSError:
@@ -232,7 +233,7 @@ class ManagedServer:
         parts = urlsplit(url)
         host, port = parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
         prog = self.program
-        while not await self._wait_port_once(host, port):
+        while not await self._port_open(host, port):
             if prog is not None and prog.exit.done():
                 raise StartFailed(f"the server process exited with status {prog.exit.result()} before listening "
                                   f"on port {port}")
@@ -289,7 +290,7 @@ class ManagedServer:
 
     async def _refresh_tools(self) -> None:
         try:
-            self.tools = await self._list_tools()
+            self.tools = await self.list_tools()
         except McpClientError as exc:
             logger.debug("mcp server %s: tools/list after list_changed failed: %s", self.name, exc)
             return
@@ -440,7 +441,7 @@ class McpHost(Worker):
                 if server is None or server.state not in ("running", "unhealthy"):
                     return _error(call, f"mcp server {args.name!r} is not running")
                 try:
-                    tools = await server._list_tools()
+                    tools = await server.list_tools()
                 except McpClientError as exc:
                     return _error(call, f"tools/list of mcp server {args.name!r} failed: {exc}")
                 names = ", ".join(t["name"] for t in tools)
@@ -507,8 +508,7 @@ class McpHost(Worker):
             await asyncio.wait([task], timeout=10)
         if not server.first_start.done():
             server.first_start.set_exception(StartFailed("stopped"))
-        if server.first_start.done() and not server.first_start.cancelled():
-            server.first_start.exception()  # retrieved: never "exception was never retrieved"
+        server.first_start.exception()  # retrieved, so asyncio never reports it as unhandled
 
     async def _proxy(self, call: p.Call, server: ManagedServer, tool: str, arguments: dict[str, Any],
                      call_timeout: float) -> p.Result:
@@ -537,7 +537,7 @@ class McpHost(Worker):
             for path in (self.prefix, prefix):
                 os.chown(path, self.cfg.run_as_uid, self.cfg.run_as_gid)
         time_limit = min(args.timeout or call.timeout, call.timeout)
-        script = " ".join(_quote(a) for a in command) + " 2>&1"
+        script = " ".join(shlex.quote(a) for a in command) + " 2>&1"
         outcome = await self.runner.run(BashArgs(command=script), time_limit, None, report_state=False)
         tail = outcome.text[-4000:]
         if outcome.timed_out:
@@ -568,12 +568,6 @@ class McpHost(Worker):
 
 def _error(call: p.Call, text: str, outcome: p.Outcome = "error") -> p.Result:
     return p.Result(id=call.id, text=text, outcome=outcome, is_error=True)
-
-
-def _quote(arg: str) -> str:
-    import shlex
-
-    return shlex.quote(arg)
 
 
 def _free_port() -> int:
