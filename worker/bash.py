@@ -25,10 +25,18 @@ _UNESCAPE = re.compile(rb"\\(.)", re.S)
 # Shell-internal or per-shell variables that must not be carried between calls.
 _NOT_STATE = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "SANDBOX_SHELL"})
 
+# The EXIT trap reports the session state as one record on fd 4: ``$PWD`` NUL ``export -p``
+# NUL exit-code NUL.  Bash cannot hold NUL in a value, so the third NUL ends the record.
+# The exit code is there only when the script ran to its end (the stub's ``__sandbox_end``):
+# then the shell does nothing but exit, and the worker answers without waiting for the kernel
+# to tear the process down (about 0.5 ms here).  After ``exit``, errexit or a signal it is
+# empty: bash runs the EXIT trap before it dies of a signal, with ``$?`` of the last command,
+# so only the kernel's exit status tells those apart.
 STATE_TRAP = (
-    "trap '__sandbox_rc=$?; { builtin printf \"%s\\0\" \"$PWD\"; builtin export -p; } >&4 2>/dev/null; "
-    "exit $__sandbox_rc' EXIT"
+    "trap '__sandbox_rc=$?; { builtin printf \"%s\\0\" \"$PWD\"; builtin export -p; "
+    "builtin printf \"\\0%s\\0\" \"${__sandbox_end-}\"; } >&4 2>/dev/null; exit $__sandbox_rc' EXIT"
 )
+STATE_MAX = 1 << 20  # a bigger state record is read and dropped; the session keeps its old state
 
 
 def build_script(command: str, cwd: str, env: dict[str, str], *, report_state: bool) -> bytes:
@@ -44,10 +52,11 @@ def build_script(command: str, cwd: str, env: dict[str, str], *, report_state: b
 
 
 def parse_exports(data: bytes) -> tuple[str | None, dict[str, str]]:
-    """Parse what the EXIT trap wrote: ``$PWD`` NUL ``export -p`` output."""
+    """Parse what the EXIT trap wrote: ``$PWD`` NUL ``export -p`` output (NUL exit code NUL)."""
     pwd_raw, sep, rest = data.partition(b"\0")
     if not sep:
         return None, {}
+    rest = rest.partition(b"\0")[0]
     env: dict[str, str] = {}
     for match in _DECLARE.finditer(rest):
         name = match.group(1).decode()
@@ -62,6 +71,44 @@ def parse_exports(data: bytes) -> tuple[str | None, dict[str, str]]:
     return pwd_raw.decode("utf-8", "surrogateescape"), env
 
 
+_RECORD_END = re.compile(rb"\0([0-9]{0,3})\0\Z")
+
+
+class _StateRecord:
+    """What the EXIT trap writes to fd 4.  ``complete`` once the record ended; ``rc`` is then the
+    exit code when the script ran to its end, else None (the exit status must come from the kernel).
+
+    Bytes after the record (a background process writing to fd 4) are ignored; a record
+    over ``STATE_MAX`` is dropped (``overflow``) but its end is still recognised.
+    """
+
+    __slots__ = ("complete", "data", "nuls", "overflow", "rc", "tail")
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.tail = b""
+        self.nuls = 0
+        self.overflow = False
+        self.complete = False
+        self.rc: int | None = None
+
+    def feed(self, chunk: bytes) -> None:
+        if self.complete:
+            return
+        if len(self.data) + len(chunk) <= STATE_MAX:
+            self.data += chunk
+        else:
+            self.overflow = True
+            self.data.clear()
+        self.nuls += chunk.count(b"\0")
+        self.tail = (self.tail + chunk)[-8:]
+        if self.nuls >= 3:
+            match = _RECORD_END.search(self.tail)
+            if match is not None:
+                self.complete = True
+                self.rc = int(match.group(1)) if match.group(1) else None
+
+
 @dataclass(slots=True)
 class BashOutcome:
     text: str
@@ -70,6 +117,7 @@ class BashOutcome:
     truncated: bool
     duration_ms: float
     state: SessionState | None
+    early: bool = False  # answered on the trap's record, before the kernel reported the exit
 
 
 class ShellRunner:
@@ -88,7 +136,7 @@ class ShellRunner:
         max_output: int,
         drain_timeout: float,
         acquire: Callable[[], Shell],
-        cleanup: Callable[[Shell, bool], None],
+        cleanup: Callable[[Shell, bool], int],
     ) -> None:
         self.workspace = os.path.realpath(workspace)
         self.base_env = base_env
@@ -138,8 +186,11 @@ class ShellRunner:
 
         shell = self._acquire()
         assert shell.exit is not None
-        out_fd = shell.out_fd
+        out_fd, state_fd = shell.out_fd, shell.state_fd
         eof = False
+        record = _StateRecord()
+        # Resolved by whichever comes first: the trap's complete record or the shell's exit.
+        finished: asyncio.Future[None] = loop.create_future()
 
         def on_readable() -> None:
             nonlocal eof
@@ -147,7 +198,21 @@ class ShellRunner:
                 eof = True
                 loop.remove_reader(out_fd)
 
+        def on_state() -> None:
+            at_eof = read_available(state_fd, record.feed, 4 << 20)
+            if record.complete or at_eof:
+                loop.remove_reader(state_fd)
+            if record.rc is not None and not finished.done():
+                finished.set_result(None)
+
+        def on_exit(_: asyncio.Future[int]) -> None:
+            if not finished.done():
+                finished.set_result(None)
+
         loop.add_reader(out_fd, on_readable)
+        if report_state:
+            loop.add_reader(state_fd, on_state)
+        shell.exit.add_done_callback(on_exit)
         timed_out = False
         exit_code: int | None = None
         try:
@@ -156,43 +221,61 @@ class ShellRunner:
             _write_nowait(loop, script_fd, script)
             try:
                 async with asyncio.timeout(time_limit):
-                    exit_code = await asyncio.shield(shell.exit)
+                    await finished
             except TimeoutError:
                 timed_out = True
         finally:
+            shell.exit.remove_done_callback(on_exit)
             if not eof:
                 loop.remove_reader(out_fd)
-            # Runs on exit, timeout and cancellation alike: kill the tree, then collect output.
+            if report_state:
+                loop.remove_reader(state_fd)
+            # Runs on the record, exit, timeout and cancellation alike: kill the tree, then collect output.
+            # After a complete record the shell is only exiting; it is killed with the rest.
             killed_shell = not shell.exit.done()
             if not eof:
                 eof = read_available(out_fd, sink, 2 * self.max_output + (1 << 20))
-            self._cleanup(shell, killed_shell)
-            if killed_shell:
+            killed = self._cleanup(shell, killed_shell)
+            if killed_shell and record.rc is None:
                 try:
                     async with asyncio.timeout(1.0):
                         await asyncio.shield(shell.exit)
                 except TimeoutError:
                     pass
             if not eof:
-                await _drain_until_eof(loop, out_fd, sink, self.drain_timeout)
-            state_raw = bytearray()
-            read_available(shell.state_fd, state_raw.extend, 1 << 20)
+                if record.rc is not None and killed <= 1:
+                    # Only the shell held the pipe and it wrote everything before its record.
+                    read_available(out_fd, sink, 2 * self.max_output + (1 << 20))
+                else:
+                    await _drain_until_eof(loop, out_fd, sink, self.drain_timeout)
+            if not record.complete:
+                read_available(state_fd, record.feed, 4 << 20)
             shell.close_fds()
 
-        new_state = self._state_from(bytes(state_raw), state) if not timed_out else state
+        if record.rc is not None:
+            exit_code = record.rc
+        elif shell.exit.done() and not timed_out:
+            exit_code = shell.exit.result()
+        new_state = self._state_from(record, state) if not timed_out else state
         if exit_code is not None and exit_code < 0:
             exit_code = 128 - exit_code  # killed by a signal: shell convention
+        text = out.text()
+        if record.overflow and not timed_out:
+            text += f"\n[session state not saved: the exported variables exceed {STATE_MAX} bytes]"
         return BashOutcome(
-            text=out.text(),
+            text=text,
             exit_code=None if timed_out else exit_code,
             timed_out=timed_out,
             truncated=out.truncated,
             duration_ms=round((time.monotonic() - started) * 1000, 3),
             state=new_state,
+            early=record.rc is not None,
         )
 
-    def _state_from(self, raw: bytes, old: SessionState | None) -> SessionState | None:
-        pwd, exported = parse_exports(raw)
+    def _state_from(self, record: _StateRecord, old: SessionState | None) -> SessionState | None:
+        if record.overflow:
+            return old
+        pwd, exported = parse_exports(bytes(record.data))
         if pwd is None:
             return old
         if pwd == self.workspace:

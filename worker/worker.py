@@ -16,6 +16,7 @@ import resource
 import signal
 import socket
 import sys
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ class Worker(asyncio.Protocol):
             marker_prefix=f"{os.environ.get('SANDBOX_WORKER', 'w')}.{os.getpid()}",
             run_as=(cfg.run_as_uid, cfg.run_as_gid) if cfg.run_as_uid >= 0 else None,
         )
-        self.warm: list[Shell] = []
+        self.warm: deque[Shell] = deque()  # oldest first: the oldest shell is the most surely ready
         self.warm_target = cfg.warm_shells
         self._peak_inflight = 0  # most calls in flight since the last resize_warm_pool
         self._refill_scheduled = False
@@ -122,7 +123,7 @@ class Worker(asyncio.Protocol):
         if inflight > self.warm_target and self.cfg.warm_shells > 0:
             self.warm_target = max(self.warm_target, min(inflight, self.cfg.max_warm_shells))
         while self.warm:
-            shell = self.warm.pop()
+            shell = self.warm.popleft()
             if shell.exit is not None and not shell.exit.done():
                 self._schedule_refill()
                 return shell
@@ -158,16 +159,18 @@ class Worker(asyncio.Protocol):
         if self.warm_target > floor:
             self.warm_target -= 1
             while len(self.warm) > self.warm_target:
-                self._discard_shell(self.warm.pop(0))
+                self._discard_shell(self.warm.pop())  # the newest: it may still be starting
 
-    def cleanup_shell(self, shell: Shell, shell_alive: bool) -> None:
-        """Kill what is left of a call: the shell (if alive), its descendants, its orphans."""
+    def cleanup_shell(self, shell: Shell, shell_alive: bool) -> int:
+        """Kill what is left of a call: the shell (if alive), its descendants, its orphans.
+
+        Returns how many processes were killed."""
         exclude = self.factory.live | self.owned
         if not shell_alive:
             leftovers = [pid for pid in children_of(self.me) if pid not in exclude]
             if not leftovers:
-                return
-        kill_marked_tree(
+                return 0
+        return kill_marked_tree(
             shell.pid if shell_alive else None,
             shell.marker,
             exclude=exclude - {shell.pid},

@@ -1,0 +1,129 @@
+"""ShellRunner on real shells: when a call is answered on the EXIT trap's record, and when
+only the kernel's exit status is right.
+
+The runner answers as soon as the trap has reported a script that ran to its end, without
+waiting for the kernel to tear the shell down; ``exit``, errexit and signals (bash runs the
+EXIT trap before it dies of a caught signal, with ``$?`` of the last command) must still get
+the kernel's status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared.protocol import SessionState
+from shared.tools import BashArgs
+from worker.bash import STATE_MAX, BashOutcome, ShellRunner
+from worker.procs import Reaper, Shell, ShellFactory, children_of, kill_marked_tree, set_child_subreaper
+
+
+async def _run_all(workspace: Path, commands: list[str]) -> list[BashOutcome]:
+    """Run ``commands`` one after another in one session (state carried), each on a fresh shell."""
+    loop = asyncio.get_running_loop()
+    reaper = Reaper(loop)
+    reaper.install()
+    factory = ShellFactory(reaper, env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}, limits={},
+                           marker_prefix=f"test.{os.getpid()}")
+    strangers = set(children_of(os.getpid()))  # never kill what this test process had before
+
+    def cleanup(shell: Shell, alive: bool) -> int:
+        exclude = (strangers | factory.live) - {shell.pid}
+        return kill_marked_tree(shell.pid if alive else None, shell.marker, exclude=exclude, reap=reaper.reap)
+
+    runner = ShellRunner(workspace=str(workspace), base_env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"},
+                         max_output=1 << 20, drain_timeout=5.0, acquire=factory.spawn, cleanup=cleanup)
+    state: SessionState | None = None
+    outcomes = []
+    try:
+        for command in commands:
+            outcome = await runner.run(BashArgs(command=command), 60.0, state)
+            state = outcome.state
+            outcomes.append(outcome)
+    finally:
+        reaper.uninstall()
+        factory.close()
+    return outcomes
+
+
+def run_all(workspace: Path, *commands: str) -> list[BashOutcome]:
+    """Run the commands in a fresh Python that is a child subreaper, as a worker is: orphans of a
+    call come back to it and its cleanup finds them (this test process must not adopt orphans)."""
+    proc = subprocess.run([sys.executable, __file__, str(workspace), json.dumps(commands)], capture_output=True,
+                          timeout=120, cwd=Path(__file__).parent.parent)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return [BashOutcome(**fields) for fields in json.loads(proc.stdout)]
+
+
+def _main() -> None:
+    set_child_subreaper()
+    outcomes = asyncio.run(_run_all(Path(sys.argv[1]), json.loads(sys.argv[2])))
+    print(json.dumps([{**{f: getattr(o, f) for f in BashOutcome.__slots__}, "state": None} for o in outcomes]))
+
+
+def test_a_script_that_ends_is_answered_on_its_record(tmp_path: Path) -> None:
+    ok, failed, piped = run_all(tmp_path, "echo hi", "echo out; false", "true | (exit 4)")
+    assert (ok.text, ok.exit_code, ok.early) == ("hi\n", 0, True)
+    assert (failed.text, failed.exit_code, failed.early) == ("out\n", 1, True)
+    assert (piped.exit_code, piped.early) == (4, True)
+
+
+@pytest.mark.parametrize(("command", "code"), [
+    ("echo x; exit 3", 3),  # the exit builtin skips the stub's end
+    ("kill -TERM $$", 143),  # bash runs the EXIT trap with $? = 0, then dies of SIGTERM
+    ("set -e; false; echo not reached", 1),  # errexit
+    ("ulimit -St 1; while :; do :; done", 152),  # SIGXCPU: the trap runs, then the signal kills bash
+    ("exec 4>&-; true", 0),  # no record at all
+])
+def test_exit_errexit_and_signals_take_the_kernel_status(tmp_path: Path, command: str, code: int) -> None:
+    (outcome,) = run_all(tmp_path, command)
+    assert outcome.exit_code == code, outcome
+    assert not outcome.early
+    assert "not reached" not in outcome.text
+
+
+def test_background_children_die_and_their_output_ends_with_them(tmp_path: Path) -> None:
+    (outcome,) = run_all(tmp_path, "sleep 300 & echo $!; (sleep 0.3; echo late) & echo now")
+    assert outcome.early and outcome.exit_code == 0
+    pid_line, now = outcome.text.splitlines()
+    assert now == "now" and "late" not in outcome.text
+    pid = int(pid_line)
+    for _ in range(500):  # killed at once; reaped by whoever inherited it
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                if f.read().rsplit(b")", 1)[1].split()[0] in (b"Z", b"X"):
+                    break
+        except FileNotFoundError:
+            break
+        asyncio.run(asyncio.sleep(0.01))
+    else:
+        pytest.fail(f"background sleep {pid} survived its call")
+
+
+def test_state_bigger_than_a_pipe_buffer_is_kept(tmp_path: Path) -> None:
+    # The trap writes the state while the worker reads it: 200 kB of exports no longer
+    # block the shell on a full pipe until the call's timeout.
+    (tmp_path / "sub").mkdir()
+    setter, reader = run_all(tmp_path, "export BIG=$(head -c 200000 /dev/zero | tr '\\0' x); cd sub",
+                             "echo ${#BIG} ${PWD##*/}")
+    assert setter.early and setter.exit_code == 0
+    assert reader.text == "200000 sub\n"
+
+
+def test_state_over_the_cap_is_dropped_with_a_note(tmp_path: Path) -> None:
+    size = STATE_MAX + 1000
+    setter, reader = run_all(tmp_path, f"export HUGE=$(head -c {size} /dev/zero | tr '\\0' y); echo set",
+                             "echo ${#HUGE}")
+    assert setter.exit_code == 0 and setter.text.startswith("set\n")
+    assert "session state not saved" in setter.text
+    assert reader.text == "0\n"
+
+
+if __name__ == "__main__":
+    _main()
