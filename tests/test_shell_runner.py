@@ -21,7 +21,15 @@ import pytest
 from shared.protocol import SessionState
 from shared.tools import BashArgs
 from worker.bash import STATE_MAX, BashOutcome, ShellRunner
-from worker.procs import Reaper, Shell, ShellFactory, children_of, kill_marked_tree, set_child_subreaper
+from worker.procs import (
+    Reaper,
+    Shell,
+    ShellFactory,
+    children_of,
+    kill_marked_tree,
+    orphans_of,
+    set_child_subreaper,
+)
 
 
 async def _run_all(workspace: Path, commands: list[str]) -> list[BashOutcome]:
@@ -61,7 +69,43 @@ def run_all(workspace: Path, *commands: str) -> list[BashOutcome]:
     return [BashOutcome(**fields) for fields in json.loads(proc.stdout)]
 
 
+def _orphans_report() -> dict[str, object]:
+    """In a subreaper: a child started by a second thread, and an orphan the kernel gave us."""
+    import concurrent.futures
+    import signal
+
+    set_child_subreaper()
+    # The thread stays alive while we look: when a thread exits, its children go to another thread.
+    thread = concurrent.futures.ThreadPoolExecutor(1)
+    from_thread = thread.submit(os.posix_spawn, "/bin/sleep", ["sleep", "30"], {}).result()
+    proc = subprocess.run(["/bin/bash", "-c", "sleep 30 >/dev/null 2>&1 & echo $!"], capture_output=True,
+                          text=True)
+    orphan = int(proc.stdout)
+    report = {"from_thread": from_thread, "orphan": orphan, "orphans": orphans_of(os.getpid()),
+              "children": children_of(os.getpid())}
+    thread.shutdown()
+    for pid in (from_thread, orphan):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    return report
+
+
+def test_orphan_sweeps_look_only_where_the_kernel_puts_orphans() -> None:
+    # Shells from the tool-user spawner thread are children of that thread; a sweep that looked
+    # there could kill a shell still between vfork and exec (no marker yet) while the loop runs on.
+    proc = subprocess.run([sys.executable, __file__, "--orphans"], capture_output=True, timeout=60,
+                          cwd=Path(__file__).parent.parent)
+    assert proc.returncode == 0, proc.stderr.decode()
+    report = json.loads(proc.stdout)
+    assert report["orphan"] in report["orphans"]
+    assert report["from_thread"] not in report["orphans"]
+    assert {report["orphan"], report["from_thread"]} <= set(report["children"])
+
+
 def _main() -> None:
+    if sys.argv[1] == "--orphans":
+        print(json.dumps(_orphans_report()))
+        return
     set_child_subreaper()
     outcomes = asyncio.run(_run_all(Path(sys.argv[1]), json.loads(sys.argv[2])))
     print(json.dumps([{**{f: getattr(o, f) for f in BashOutcome.__slots__}, "state": None} for o in outcomes]))

@@ -39,6 +39,7 @@ __all__ = [
     "ToolUserSpawner",
     "children_of",
     "kill_marked_tree",
+    "orphans_of",
     "set_child_subreaper",
 ]
 
@@ -125,6 +126,18 @@ def children_of(pid: int) -> list[int]:
     return out
 
 
+def orphans_of(pid: int) -> list[int]:
+    """Children of ``pid``'s main thread: where the kernel puts orphans adopted by a subreaper or a
+    pid namespace's init (the first live thread of the process).  Children that another thread
+    started (shells from the tool-user spawner thread, one maybe still between vfork and exec) are
+    listed under that thread instead, so an orphan sweep never mistakes them for orphans."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", "rb") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
 def _descendants(root: int, into: set[int]) -> None:
     stack = [root]
     while stack:
@@ -167,10 +180,10 @@ def kill_marked_tree(
 ) -> int:
     """SIGKILL ``root``'s descendants and every orphan of ours that carries ``marker``.
 
-    ``marker=None`` means every orphan.  Orphans (our direct children not in
-    ``exclude``) with no readable marker are killed too: a process that wiped its
-    environment cannot hide.  Repeats until a round finds nothing, so processes
-    forked during the kill are caught as well.
+    ``marker=None`` means every orphan and every other child of ours not in ``exclude``.
+    Orphans (children of our main thread not in ``exclude``) with no readable marker
+    are killed too: a process that wiped its environment cannot hide.  Repeats until a
+    round finds nothing, so processes forked during the kill are caught as well.
     Returns how many processes were signalled.
     """
     me = os.getpid()
@@ -183,7 +196,7 @@ def kill_marked_tree(
             if not _is_zombie(root):
                 victims.add(root)
             _descendants(root, victims)
-        for orphan in children_of(me):
+        for orphan in children_of(me) if marker is None else orphans_of(me):
             if orphan in exclude or orphan in victims or _is_zombie(orphan):
                 continue
             found = _marker_of(orphan)
@@ -252,7 +265,8 @@ class Reaper:
                 if not fut.done():
                     fut.set_result(code)
             elif len(self._early) < 4096:
-                # spawned but not yet watched (cannot happen on one thread; kept for safety)
+                # spawned but not yet watched: a shell from the spawner thread may exit before
+                # the loop has seen its pid
                 self._early[pid] = code
 
 
@@ -345,6 +359,10 @@ class ToolUserSpawner:
     def posix_spawn(self, *args: Any, **kwargs: Any) -> int:
         """``os.posix_spawn`` on the thread; blocks the caller meanwhile (as long as a spawn takes)."""
         return self._executor.submit(os.posix_spawn, *args, **kwargs).result()
+
+    def posix_spawn_later(self, *args: Any, **kwargs: Any) -> asyncio.Future[int]:
+        """``os.posix_spawn`` on the thread without blocking the event loop: a future of the pid."""
+        return asyncio.wrap_future(self._executor.submit(os.posix_spawn, *args, **kwargs))
 
     def close(self) -> None:
         self._executor.shutdown(wait=False)
@@ -457,46 +475,53 @@ class ShellFactory:
 
     def _posix_spawn(self, argv: list[str], env: dict[str, str], file_actions: list[tuple[Any, ...]]) -> int:
         """Start ``argv`` in a session of its own, as the tool user when there is one."""
-        # Python ignores SIGPIPE; a shell must not inherit that (`yes | head` would never end).
-        options: dict[str, Any] = {"file_actions": file_actions, "setsid": True,
-                                   "setsigdef": (signal.SIGPIPE, signal.SIGXFSZ)}
+        options = _spawn_options(file_actions)
         if self._spawner is not None:
             return self._spawner.posix_spawn(argv[0], argv, env, **options)
         return os.posix_spawn(argv[0], argv, env, **options)
 
     def spawn(self) -> Shell:
-        self._serial += 1
-        marker = f"{self._prefix}.{self._serial}"
-        env = dict(self._env)
-        env[MARKER_ENV] = marker
-        script_r, script_w = os.pipe()
-        out_r, out_w = os.pipe()
-        state_r, state_w = os.pipe()
+        """A new shell; blocks the caller for the spawn (vfork until exec, ~0.2-0.5 ms)."""
+        spawn = _ShellSpawn(self)
         try:
+            pid = self._posix_spawn(self._argv, spawn.env, spawn.file_actions)
+        except BaseException:
+            spawn.abandon()
+            raise
+        return spawn.finish(pid)
+
+    def spawn_later(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Shell]:
+        """A new shell without blocking the loop when a spawner thread exists (else spawned now).
+
+        Until it has exec-ed, the child is listed under the spawner thread, where orphan sweeps
+        (``orphans_of``) do not look, so a concurrent cleanup cannot take it for an orphan.
+        """
+        result: asyncio.Future[Shell] = loop.create_future()
+        if self._spawner is None:
             try:
-                fcntl.fcntl(out_r, F_SETPIPE_SZ, 1 << 20)
-            except OSError:
-                pass
-            argv = self._argv
-            file_actions = [
-                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_DUP2, out_w, 1),
-                (os.POSIX_SPAWN_DUP2, out_w, 2),
-                (os.POSIX_SPAWN_DUP2, script_r, 3),
-                (os.POSIX_SPAWN_DUP2, state_w, 4),
-            ]
-            pid = self._posix_spawn(argv, env, file_actions)
-        finally:
-            os.close(script_r)
-            os.close(out_w)
-            os.close(state_w)
-        shell = Shell(pid, marker.encode(), script_w, out_r, state_r)
-        shell.exit = self._reaper.watch(pid)
-        self.live.add(pid)
-        shell.exit.add_done_callback(lambda _f, pid=pid: self.live.discard(pid))
-        for fd in (out_r, state_r, script_w):
-            os.set_blocking(fd, False)
-        return shell
+                result.set_result(self.spawn())
+            except OSError as exc:
+                result.set_exception(exc)
+            return result
+        spawn = _ShellSpawn(self)
+        options = _spawn_options(spawn.file_actions)
+
+        def done(pid_future: asyncio.Future[int]) -> None:
+            if pid_future.cancelled() or pid_future.exception() is not None:
+                spawn.abandon()
+                if not result.done():
+                    exc = pid_future.exception() if not pid_future.cancelled() else OSError("spawn cancelled")
+                    result.set_exception(exc or OSError("spawn failed"))
+                return
+            shell = spawn.finish(pid_future.result())
+            if result.done():  # the caller gave up on it
+                os.kill(shell.pid, signal.SIGKILL)
+                shell.close_fds()
+            else:
+                result.set_result(shell)
+
+        self._spawner.posix_spawn_later(self._argv[0], self._argv, spawn.env, **options).add_done_callback(done)
+        return result
 
     def spawn_program(self, argv: list[str], *, cwd: str, extra_env: dict[str, str]) -> Program:
         """Start ``argv`` in ``cwd`` with the same containment as a call's shell (own session,
@@ -536,6 +561,58 @@ class ShellFactory:
         for fd in (in_w, out_r, err_r):
             os.set_blocking(fd, False)
         return Program(pid, marker.encode(), in_w, out_r, err_r, exit_fut)
+
+
+def _spawn_options(file_actions: list[tuple[Any, ...]]) -> dict[str, Any]:
+    # Python ignores SIGPIPE; a shell must not inherit that (`yes | head` would never end).
+    return {"file_actions": file_actions, "setsid": True, "setsigdef": (signal.SIGPIPE, signal.SIGXFSZ)}
+
+
+class _ShellSpawn:
+    """The pipes and environment of one shell being spawned; ``finish`` turns it into a ``Shell``."""
+
+    __slots__ = ("env", "factory", "file_actions", "marker", "out_r", "out_w", "script_r", "script_w",
+                 "state_r", "state_w")
+
+    def __init__(self, factory: ShellFactory) -> None:
+        factory._serial += 1
+        self.factory = factory
+        self.marker = f"{factory._prefix}.{factory._serial}"
+        self.env = {**factory._env, MARKER_ENV: self.marker}
+        self.script_r, self.script_w = os.pipe()
+        self.out_r, self.out_w = os.pipe()
+        self.state_r, self.state_w = os.pipe()
+        try:
+            fcntl.fcntl(self.out_r, F_SETPIPE_SZ, 1 << 20)
+        except OSError:
+            pass
+        self.file_actions = [
+            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, self.out_w, 1),
+            (os.POSIX_SPAWN_DUP2, self.out_w, 2),
+            (os.POSIX_SPAWN_DUP2, self.script_r, 3),
+            (os.POSIX_SPAWN_DUP2, self.state_w, 4),
+        ]
+
+    def _close_child_ends(self) -> None:
+        for fd in (self.script_r, self.out_w, self.state_w):
+            os.close(fd)
+
+    def abandon(self) -> None:
+        self._close_child_ends()
+        for fd in (self.script_w, self.out_r, self.state_r):
+            os.close(fd)
+
+    def finish(self, pid: int) -> Shell:
+        self._close_child_ends()
+        factory = self.factory
+        shell = Shell(pid, self.marker.encode(), self.script_w, self.out_r, self.state_r)
+        shell.exit = factory._reaper.watch(pid)
+        factory.live.add(pid)
+        shell.exit.add_done_callback(lambda _f: factory.live.discard(pid))
+        for fd in (self.out_r, self.state_r, self.script_w):
+            os.set_blocking(fd, False)
+        return shell
 
 
 async def write_all(loop: asyncio.AbstractEventLoop, fd: int, data: bytes) -> None:

@@ -36,8 +36,8 @@ from worker.procs import (
     Reaper,
     Shell,
     ShellFactory,
-    children_of,
     kill_marked_tree,
+    orphans_of,
     read_available,
     set_child_subreaper,
 )
@@ -78,6 +78,7 @@ class Worker(asyncio.Protocol):
         self.warm_target = cfg.warm_shells
         self._peak_inflight = 0  # most calls in flight since the last resize_warm_pool
         self._refill_scheduled = False
+        self._spawning: asyncio.Future[Shell] | None = None  # the refill under way, if any
         self.file_ctx = FileToolContext.from_config(cfg, self.run_captured)
         self.runner = ShellRunner(
             workspace=cfg.workspace,
@@ -137,15 +138,31 @@ class Worker(asyncio.Protocol):
             self.loop.call_soon(self._refill_one)
 
     def _refill_one(self) -> None:
-        # One spawn per loop iteration, so a refill never delays a waiting call by more than one spawn.
+        # One spawn at a time.  With a spawner thread the loop goes on meanwhile; without one,
+        # one spawn per loop iteration, so a refill never delays a waiting call by more than one spawn.
         self._refill_scheduled = False
-        if self.draining or len(self.warm) >= self.warm_target:
+        if self.draining or self._spawning is not None or len(self.warm) >= self.warm_target:
             return
-        try:
-            self.warm.append(self.factory.spawn())
-        except OSError as exc:
+        spawning = self.factory.spawn_later(self.loop)
+        if spawning.done():
+            self._refilled(spawning)
+        else:
+            self._spawning = spawning
+            spawning.add_done_callback(self._refilled)
+
+    def _refilled(self, spawning: asyncio.Future[Shell]) -> None:
+        self._spawning = None
+        if spawning.cancelled():
+            return
+        exc = spawning.exception()
+        if exc is not None:
             logger.warning("could not pre-start a shell: %s", exc)
             return
+        shell = spawning.result()
+        if self.draining:
+            self._discard_shell(shell)
+            return
+        self.warm.append(shell)
         self._schedule_refill()
 
     def resize_warm_pool(self) -> None:
@@ -167,7 +184,7 @@ class Worker(asyncio.Protocol):
         Returns how many processes were killed."""
         exclude = self.factory.live | self.owned
         if not shell_alive:
-            leftovers = [pid for pid in children_of(self.me) if pid not in exclude]
+            leftovers = [pid for pid in orphans_of(self.me) if pid not in exclude]
             if not leftovers:
                 return 0
         return kill_marked_tree(
@@ -404,6 +421,8 @@ class Worker(asyncio.Protocol):
         tasks = list(self.calls.values()) + self.jobs.kill_all()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
+        if self._spawning is not None:
+            await asyncio.wait([self._spawning], timeout=5)  # its callback discards the shell
         for shell in self.warm:
             self._discard_shell(shell)
         self.warm.clear()
