@@ -45,8 +45,11 @@ async def _run_all(workspace: Path, commands: list[str]) -> list[BashOutcome]:
         exclude = (strangers | factory.live) - {shell.pid}
         return kill_marked_tree(shell.pid if alive else None, shell.marker, exclude=exclude, reap=reaper.reap)
 
+    async def acquire() -> Shell:
+        return factory.spawn()
+
     runner = ShellRunner(workspace=str(workspace), base_env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"},
-                         max_output=1 << 20, drain_timeout=5.0, acquire=factory.spawn, cleanup=cleanup)
+                         max_output=1 << 20, drain_timeout=5.0, acquire=acquire, cleanup=cleanup)
     state: SessionState | None = None
     outcomes = []
     try:

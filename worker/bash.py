@@ -8,7 +8,7 @@ import re
 import shlex
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ STATE_TRAP = (
     "trap '__sandbox_rc=$?; { builtin printf \"%s\\0\" \"$PWD\"; builtin export -p; "
     "builtin printf \"\\0%s\\0\" \"${__sandbox_end-}\"; } >&4 2>/dev/null; exit $__sandbox_rc' EXIT"
 )
+_ENV_CACHE_SIZE = 64
 STATE_MAX = 1 << 20  # a bigger state record is read and dropped; the session keeps its old state
 
 
@@ -135,7 +136,7 @@ class ShellRunner:
         base_env: dict[str, str],
         max_output: int,
         drain_timeout: float,
-        acquire: Callable[[], Shell],
+        acquire: Callable[[], Awaitable[Shell]],
         cleanup: Callable[[Shell, bool], int],
     ) -> None:
         self.workspace = os.path.realpath(workspace)
@@ -144,6 +145,9 @@ class ShellRunner:
         self.drain_timeout = drain_timeout
         self._acquire = acquire
         self._cleanup = cleanup
+        # ``export -p`` output -> the session env it means; most calls change no exports, so the
+        # same few outputs come back again and again (parsing one costs ~0.1 ms)
+        self._env_cache: dict[bytes, dict[str, str]] = {}
 
     def resolve_cwd(self, state: SessionState | None, working_dir: str | None) -> str:
         base = self.workspace
@@ -184,7 +188,13 @@ class ShellRunner:
         out = OutputBuffer(self.max_output if keep_output else 0)
         sink = out.append if on_output is None else _tee(out.append, on_output)
 
-        shell = self._acquire()
+        deadline = None if time_limit is None else loop.time() + time_limit
+        try:
+            async with asyncio.timeout_at(deadline):
+                shell = await self._acquire()
+        except TimeoutError:  # no shell in time: nothing was started
+            return BashOutcome(text="", exit_code=None, timed_out=True, truncated=False,
+                               duration_ms=round((time.monotonic() - started) * 1000, 3), state=state)
         assert shell.exit is not None
         out_fd, state_fd = shell.out_fd, shell.state_fd
         eof = False
@@ -220,7 +230,7 @@ class ShellRunner:
             script_fd, shell.script_fd = shell.script_fd, -1
             _write_nowait(loop, script_fd, script)
             try:
-                async with asyncio.timeout(time_limit):
+                async with asyncio.timeout_at(deadline):
                     await finished
             except TimeoutError:
                 timed_out = True
@@ -275,9 +285,17 @@ class ShellRunner:
     def _state_from(self, record: _StateRecord, old: SessionState | None) -> SessionState | None:
         if record.overflow:
             return old
-        pwd, exported = parse_exports(bytes(record.data))
-        if pwd is None:
+        data = bytes(record.data)
+        pwd_raw, sep, exports_raw = data.partition(b"\0")
+        if not sep:
             return old
+        pwd = pwd_raw.decode("utf-8", "surrogateescape")
+        env = self._env_cache.get(exports_raw)
+        if env is None:
+            env = self._state_env(parse_exports(data)[1])
+            if len(self._env_cache) >= _ENV_CACHE_SIZE:
+                del self._env_cache[next(iter(self._env_cache))]
+            self._env_cache[exports_raw] = env
         if pwd == self.workspace:
             cwd = ""  # the usual case; resolving it costs ~0.13 ms of realpath and pathlib
         else:
@@ -285,12 +303,15 @@ class ShellRunner:
                 cwd = relative_to_workspace(self.workspace, resolve_in_workspace(self.workspace, pwd))
             except PathError:
                 cwd = old.cwd if old is not None else ""
-        env = {
+        return SessionState(cwd=cwd, env=dict(env))
+
+    def _state_env(self, exported: dict[str, str]) -> dict[str, str]:
+        """The exports a session carries to its next call: what differs from the worker's base env."""
+        return {
             k: v
             for k, v in exported.items()
             if k not in _NOT_STATE and self.base_env.get(k) != v and not k.startswith("BASH_FUNC_")
         }
-        return SessionState(cwd=cwd, env=env)
 
 
 # Exit codes of a shell killed by the signal a resource limit sends: say which limit was hit.

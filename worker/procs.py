@@ -30,13 +30,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from worker.cspawn import SpawnTemplate
+
 __all__ = [
     "OutputBuffer",
     "Program",
     "Reaper",
     "Shell",
     "ShellFactory",
-    "ToolUserSpawner",
+    "SpawnerThread",
     "children_of",
     "kill_marked_tree",
     "orphans_of",
@@ -109,6 +111,26 @@ def set_child_subreaper() -> None:
 # ---- /proc helpers --------------------------------------------------------------------
 
 
+def _read_proc(path: str) -> bytes | None:
+    """A whole /proc file, None when it cannot be opened (the process is gone).  os.open/os.read:
+    a Python file object costs more than the read itself on this per-call path."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def children_of(pid: int) -> list[int]:
     """Direct children of ``pid`` (all its threads), [] if it is gone."""
     out: list[int] = []
@@ -117,12 +139,9 @@ def children_of(pid: int) -> list[int]:
     except OSError:
         return out
     for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/children", "rb") as f:
-                data = f.read()
-        except OSError:
-            continue
-        out.extend(int(x) for x in data.split())
+        data = _read_proc(f"/proc/{pid}/task/{tid}/children")
+        if data:
+            out.extend(map(int, data.split()))
     return out
 
 
@@ -131,11 +150,8 @@ def orphans_of(pid: int) -> list[int]:
     pid namespace's init (the first live thread of the process).  Children that another thread
     started (shells from the tool-user spawner thread, one maybe still between vfork and exec) are
     listed under that thread instead, so an orphan sweep never mistakes them for orphans."""
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children", "rb") as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
+    data = _read_proc(f"/proc/{pid}/task/{pid}/children")
+    return list(map(int, data.split())) if data else []
 
 
 def _descendants(root: int, into: set[int]) -> None:
@@ -149,10 +165,8 @@ def _descendants(root: int, into: set[int]) -> None:
 
 def _marker_of(pid: int) -> bytes | None:
     """The SANDBOX_SHELL marker in ``pid``'s initial environment; None when unreadable or absent."""
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            env = f.read()
-    except OSError:
+    env = _read_proc(f"/proc/{pid}/environ")
+    if env is None:
         return None
     key = MARKER_ENV.encode() + b"="
     for entry in env.split(b"\0"):
@@ -162,12 +176,11 @@ def _marker_of(pid: int) -> bytes | None:
 
 
 def _is_zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-    except OSError:
+    stat = _read_proc(f"/proc/{pid}/stat")
+    if stat is None:
         return True
-    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] in (b"Z", b"X")
+    end = stat.rfind(b")")
+    return stat[end + 2 : end + 3] in (b"Z", b"X")
 
 
 def kill_marked_tree(
@@ -183,8 +196,8 @@ def kill_marked_tree(
     ``marker=None`` means every orphan and every other child of ours not in ``exclude``.
     Orphans (children of our main thread not in ``exclude``) with no readable marker
     are killed too: a process that wiped its environment cannot hide.  Repeats until a
-    round finds nothing, so processes forked during the kill are caught as well.
-    Returns how many processes were signalled.
+    round finds nothing, so processes forked during the kill are caught as well; then
+    until every one is dead.  Returns how many processes were signalled.
     """
     me = os.getpid()
     # A SIGKILLed process runs no more user code and its forks fail, so it is signalled once;
@@ -213,6 +226,13 @@ def kill_marked_tree(
                 signalled.add(pid)
             except ProcessLookupError:
                 pass
+        reap()
+    # Then wait (briefly: SIGKILL takes well under a millisecond) until they are dead, so whoever
+    # looks right after the call sees none of them.
+    for _ in range(rounds):
+        if all(_is_zombie(pid) for pid in signalled):
+            break
+        os.sched_yield()
         reap()
     return len(signalled)
 
@@ -325,28 +345,39 @@ class OutputBuffer:
 # ---- shells ----------------------------------------------------------------------------
 
 
-class ToolUserSpawner:
-    """One thread that holds the tool user's credentials; processes it spawns start as that user.
+class SpawnerThread:
+    """One thread that starts the worker's shells, so a spawn never stops the event loop.
 
-    Linux credentials belong to threads.  The raw setgroups/setresgid/setresuid
-    syscalls change only the calling thread (glibc's wrappers broadcast the change
-    to every thread of the process, which is why they are not used here), and a
-    child started with ``posix_spawn`` inherits the credentials of the thread that
-    called it.  The thread also sets no_new_privs, which its children inherit.
-    The result equals ``setpriv --reuid --regid --clear-groups --no-new-privs``
-    without exec-ing setpriv for every shell (about 2 ms of CPU per shell: it loads
-    NSS modules and locales).  The rest of the worker keeps its own credentials.
+    The factory hands it ``posix_spawn`` through ctypes (``worker.cspawn``), which releases
+    the GIL, so the loop runs on while the thread waits for the child's vfork and exec.
 
-    Raises OSError when this platform or kernel does not allow it; callers fall back
-    to setpriv.
+    With ``run_as`` the thread holds the tool user's credentials and what it spawns starts
+    as that user.  Linux credentials belong to threads: the raw setgroups/setresgid/setresuid
+    syscalls change only the calling thread (glibc's wrappers broadcast the change to every
+    thread of the process, which is why they are not used here), and a child started with
+    ``posix_spawn`` inherits the credentials of the thread that called it.  The thread also
+    sets no_new_privs, which its children inherit.  The result equals ``setpriv --reuid
+    --regid --clear-groups --no-new-privs`` without exec-ing setpriv for every shell (about
+    2 ms of CPU per shell: it loads NSS modules and locales).  The rest of the worker keeps
+    its own credentials.
+
+    Raises OSError when this platform or kernel does not allow the switch; callers fall back
+    to setpriv and a thread without ``run_as``.
     """
 
-    def __init__(self, uid: int, gid: int) -> None:
-        numbers = _CRED_SYSCALLS.get(platform.machine())
-        if numbers is None:
-            raise OSError(errno.ENOSYS, f"no credential syscall numbers for {platform.machine()}")
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="tool-user-spawner",
-                                            initializer=_drop_thread_credentials, initargs=(numbers, uid, gid))
+    def __init__(self, run_as: tuple[int, int] | None = None) -> None:
+        initializer: Callable[..., None] | None = None
+        initargs: tuple[Any, ...] = ()
+        if run_as is not None:
+            numbers = _CRED_SYSCALLS.get(platform.machine())
+            if numbers is None:
+                raise OSError(errno.ENOSYS, f"no credential syscall numbers for {platform.machine()}")
+            initializer, initargs = _drop_thread_credentials, (numbers, *run_as)
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="shell-spawner", initializer=initializer,
+                                            initargs=initargs)
+        if run_as is None:
+            return
+        uid, gid = run_as
         try:
             creds = self._executor.submit(_thread_credentials).result()
         except Exception as exc:  # the initializer failed: the pool is broken
@@ -356,13 +387,13 @@ class ToolUserSpawner:
             self._executor.shutdown(wait=False)
             raise OSError(errno.EPERM, f"spawner thread has credentials {creds}, expected uid {uid} gid {gid}")
 
-    def posix_spawn(self, *args: Any, **kwargs: Any) -> int:
-        """``os.posix_spawn`` on the thread; blocks the caller meanwhile (as long as a spawn takes)."""
-        return self._executor.submit(os.posix_spawn, *args, **kwargs).result()
+    def spawn(self, spawn: Callable[..., int], *args: Any, **kwargs: Any) -> int:
+        """Run ``spawn(*args, **kwargs)`` on the thread; blocks the caller until it returns the pid."""
+        return self._executor.submit(spawn, *args, **kwargs).result()
 
-    def posix_spawn_later(self, *args: Any, **kwargs: Any) -> asyncio.Future[int]:
-        """``os.posix_spawn`` on the thread without blocking the event loop: a future of the pid."""
-        return asyncio.wrap_future(self._executor.submit(os.posix_spawn, *args, **kwargs))
+    def spawn_later(self, spawn: Callable[..., int], *args: Any, **kwargs: Any) -> asyncio.Future[int]:
+        """Run ``spawn(*args, **kwargs)`` on the thread without blocking the event loop: a future of the pid."""
+        return asyncio.wrap_future(self._executor.submit(spawn, *args, **kwargs))
 
     def close(self) -> None:
         self._executor.shutdown(wait=False)
@@ -456,62 +487,71 @@ class ShellFactory:
         self._env = env
         self._prefix = marker_prefix
         self._argv = ["/bin/bash", "--noprofile", "--norc", "-c", limit_commands(limits) + SHELL_STUB]
-        self._spawner: ToolUserSpawner | None = None
-        if run_as is not None:
+        try:
+            self._spawner = SpawnerThread(run_as)
+        except OSError as exc:
+            assert run_as is not None
             uid, gid = run_as
-            try:
-                self._spawner = ToolUserSpawner(uid, gid)
-            except OSError as exc:
-                # Fallback: one more exec per shell (setpriv), ~2 ms of CPU; warm shells hide its latency.
-                logger.warning("spawning shells through setpriv: %s", exc)
-                self._argv = ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
-                              "--no-new-privs", *self._argv]
+            # Fallback: one more exec per shell (setpriv), ~2 ms of CPU; warm shells hide its latency.
+            logger.warning("spawning shells through setpriv: %s", exc)
+            self._argv = ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                          "--no-new-privs", *self._argv]
+            self._spawner = SpawnerThread()
+        try:
+            self._template: SpawnTemplate | None = SpawnTemplate(self._argv, env, _DEFAULT_SIGNALS)
+        except (OSError, AttributeError) as exc:  # no usable libc posix_spawn: os.posix_spawn holds the GIL
+            logger.warning("spawning shells with os.posix_spawn: %s", exc)
+            self._template = None
         self._serial = 0
         self.live: set[int] = set()  # pids of shells not yet reaped
 
     def close(self) -> None:
-        if self._spawner is not None:
-            self._spawner.close()
+        self._spawner.close()
 
-    def _posix_spawn(self, argv: list[str], env: dict[str, str], file_actions: list[tuple[Any, ...]]) -> int:
-        """Start ``argv`` in a session of its own, as the tool user when there is one."""
-        options = _spawn_options(file_actions)
-        if self._spawner is not None:
-            return self._spawner.posix_spawn(argv[0], argv, env, **options)
-        return os.posix_spawn(argv[0], argv, env, **options)
+    def _spawn_args(self, extra_env: dict[str, str], file_actions: list[tuple[Any, ...]]
+                    ) -> tuple[Callable[..., int], tuple[Any, ...], dict[str, Any]]:
+        """What the spawner thread calls to start our shell argv in a session of its own."""
+        if self._template is not None:
+            return self._template.run, (self._template.prepare(extra_env, file_actions),), {}
+        env = {**self._env, **extra_env}
+        return os.posix_spawn, (self._argv[0], self._argv, env), _spawn_options(file_actions)
+
+    def _posix_spawn(self, extra_env: dict[str, str], file_actions: list[tuple[Any, ...]]) -> int:
+        """Start the shell in a session of its own (as the tool user when there is one); blocks."""
+        spawn, args, kwargs = self._spawn_args(extra_env, file_actions)
+        return self._spawner.spawn(spawn, *args, **kwargs)
 
     def spawn(self) -> Shell:
         """A new shell; blocks the caller for the spawn (vfork until exec, ~0.2-0.5 ms)."""
         spawn = _ShellSpawn(self)
         try:
-            pid = self._posix_spawn(self._argv, spawn.env, spawn.file_actions)
+            pid = self._posix_spawn(spawn.extra_env, spawn.file_actions)
         except BaseException:
             spawn.abandon()
             raise
         return spawn.finish(pid)
 
     def spawn_later(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Shell]:
-        """A new shell without blocking the loop when a spawner thread exists (else spawned now).
+        """A new shell, spawned on the spawner thread while the loop goes on.
 
         Until it has exec-ed, the child is listed under the spawner thread, where orphan sweeps
         (``orphans_of``) do not look, so a concurrent cleanup cannot take it for an orphan.
         """
         result: asyncio.Future[Shell] = loop.create_future()
-        if self._spawner is None:
-            try:
-                result.set_result(self.spawn())
-            except OSError as exc:
-                result.set_exception(exc)
-            return result
         spawn = _ShellSpawn(self)
-        options = _spawn_options(spawn.file_actions)
+        try:
+            fn, args, kwargs = self._spawn_args(spawn.extra_env, spawn.file_actions)
+            pid_future = self._spawner.spawn_later(fn, *args, **kwargs)
+        except BaseException:
+            spawn.abandon()
+            raise
 
         def done(pid_future: asyncio.Future[int]) -> None:
             if pid_future.cancelled() or pid_future.exception() is not None:
                 spawn.abandon()
                 if not result.done():
-                    exc = pid_future.exception() if not pid_future.cancelled() else OSError("spawn cancelled")
-                    result.set_exception(exc or OSError("spawn failed"))
+                    exc = None if pid_future.cancelled() else pid_future.exception()
+                    result.set_exception(exc or OSError("the spawn was cancelled"))
                 return
             shell = spawn.finish(pid_future.result())
             if result.done():  # the caller gave up on it
@@ -520,7 +560,7 @@ class ShellFactory:
             else:
                 result.set_result(shell)
 
-        self._spawner.posix_spawn_later(self._argv[0], self._argv, spawn.env, **options).add_done_callback(done)
+        pid_future.add_done_callback(done)
         return result
 
     def spawn_program(self, argv: list[str], *, cwd: str, extra_env: dict[str, str]) -> Program:
@@ -532,13 +572,13 @@ class ShellFactory:
             raise ValueError(f"command line too long (over {MAX_PROGRAM_SCRIPT} bytes) or holds NUL bytes")
         self._serial += 1
         marker = f"{self._prefix}.p{self._serial}"
-        env = {**self._env, **extra_env, MARKER_ENV: marker}
+        env = {**extra_env, MARKER_ENV: marker}
         script_r, script_w = os.pipe()
         in_r, in_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
-            pid = self._posix_spawn(self._argv, env, [
+            pid = self._posix_spawn(env, [
                 (os.POSIX_SPAWN_DUP2, in_r, 0),
                 (os.POSIX_SPAWN_DUP2, out_w, 1),
                 (os.POSIX_SPAWN_DUP2, err_w, 2),
@@ -563,22 +603,25 @@ class ShellFactory:
         return Program(pid, marker.encode(), in_w, out_r, err_r, exit_fut)
 
 
+# Python ignores SIGPIPE and SIGXFSZ; a shell must not inherit that (`yes | head` would never end).
+_DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ)
+
+
 def _spawn_options(file_actions: list[tuple[Any, ...]]) -> dict[str, Any]:
-    # Python ignores SIGPIPE; a shell must not inherit that (`yes | head` would never end).
-    return {"file_actions": file_actions, "setsid": True, "setsigdef": (signal.SIGPIPE, signal.SIGXFSZ)}
+    return {"file_actions": file_actions, "setsid": True, "setsigdef": _DEFAULT_SIGNALS}
 
 
 class _ShellSpawn:
     """The pipes and environment of one shell being spawned; ``finish`` turns it into a ``Shell``."""
 
-    __slots__ = ("env", "factory", "file_actions", "marker", "out_r", "out_w", "script_r", "script_w",
+    __slots__ = ("extra_env", "factory", "file_actions", "marker", "out_r", "out_w", "script_r", "script_w",
                  "state_r", "state_w")
 
     def __init__(self, factory: ShellFactory) -> None:
         factory._serial += 1
         self.factory = factory
         self.marker = f"{factory._prefix}.{factory._serial}"
-        self.env = {**factory._env, MARKER_ENV: self.marker}
+        self.extra_env = {MARKER_ENV: self.marker}
         self.script_r, self.script_w = os.pipe()
         self.out_r, self.out_w = os.pipe()
         self.state_r, self.state_w = os.pipe()

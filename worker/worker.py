@@ -36,6 +36,7 @@ from worker.procs import (
     Reaper,
     Shell,
     ShellFactory,
+    children_of,
     kill_marked_tree,
     orphans_of,
     read_available,
@@ -77,8 +78,8 @@ class Worker(asyncio.Protocol):
         self.warm: deque[Shell] = deque()  # oldest first: the oldest shell is the most surely ready
         self.warm_target = cfg.warm_shells
         self._peak_inflight = 0  # most calls in flight since the last resize_warm_pool
-        self._refill_scheduled = False
-        self._spawning: asyncio.Future[Shell] | None = None  # the refill under way, if any
+        self._spawning: set[asyncio.Future[Shell]] = set()  # spawns under way on the spawner thread
+        self._waiters: deque[asyncio.Future[Shell]] = deque()  # calls that found no warm shell, oldest first
         self.file_ctx = FileToolContext.from_config(cfg, self.run_captured)
         self.runner = ShellRunner(
             workspace=cfg.workspace,
@@ -116,9 +117,12 @@ class Worker(asyncio.Protocol):
 
     # ---- shells -----------------------------------------------------------------------
 
-    def acquire_shell(self) -> Shell:
-        # The pool is topped up from here, on the next loop iteration: the refill's spawn (which blocks
-        # the loop for the vfork+exec) then overlaps this call's shell instead of delaying the next call.
+    async def acquire_shell(self) -> Shell:
+        """A shell for a call: the oldest warm one, else the next one the spawner thread delivers.
+
+        Spawns run on the spawner thread, one after another, so a call that finds the pool empty
+        waits for the spawn already under way rather than queueing a new one behind it.
+        """
         inflight = len(self.calls)
         self._peak_inflight = max(self._peak_inflight, inflight)
         if inflight > self.warm_target and self.cfg.warm_shells > 0:
@@ -126,44 +130,54 @@ class Worker(asyncio.Protocol):
         while self.warm:
             shell = self.warm.popleft()
             if shell.exit is not None and not shell.exit.done():
-                self._schedule_refill()
+                self._refill()
                 return shell
             shell.close_fds()
-        self._schedule_refill()
-        return self.factory.spawn()
+        waiter: asyncio.Future[Shell] = self.loop.create_future()
+        self._waiters.append(waiter)
+        self._refill()
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self._discard_shell(waiter.result())  # handed over just as the call was cancelled
+            raise
 
-    def _schedule_refill(self) -> None:
-        if self.warm_target > 0 and not self._refill_scheduled and not self.draining:
-            self._refill_scheduled = True
-            self.loop.call_soon(self._refill_one)
-
-    def _refill_one(self) -> None:
-        # One spawn at a time.  With a spawner thread the loop goes on meanwhile; without one,
-        # one spawn per loop iteration, so a refill never delays a waiting call by more than one spawn.
-        self._refill_scheduled = False
-        if self.draining or self._spawning is not None or len(self.warm) >= self.warm_target:
+    def _refill(self) -> None:
+        """Start the spawns that bring warm shells plus waiting calls up to the target (never blocks)."""
+        if self.draining:
             return
-        spawning = self.factory.spawn_later(self.loop)
-        if spawning.done():
-            self._refilled(spawning)
-        else:
-            self._spawning = spawning
+        while self._waiters and self._waiters[0].done():
+            self._waiters.popleft()  # cancelled calls
+        wanted = max(self.warm_target, 0) + len(self._waiters) - len(self.warm) - len(self._spawning)
+        for _ in range(wanted):
+            spawning = self.factory.spawn_later(self.loop)
+            self._spawning.add(spawning)
             spawning.add_done_callback(self._refilled)
 
     def _refilled(self, spawning: asyncio.Future[Shell]) -> None:
-        self._spawning = None
+        self._spawning.discard(spawning)
         if spawning.cancelled():
             return
         exc = spawning.exception()
         if exc is not None:
-            logger.warning("could not pre-start a shell: %s", exc)
+            logger.warning("could not start a shell: %s", exc)
+            while self._waiters:  # the oldest waiting call learns why instead of waiting for its deadline
+                waiter = self._waiters.popleft()
+                if not waiter.done():
+                    waiter.set_exception(exc)
+                    break
             return
         shell = spawning.result()
         if self.draining:
             self._discard_shell(shell)
             return
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(shell)
+                return
         self.warm.append(shell)
-        self._schedule_refill()
 
     def resize_warm_pool(self) -> None:
         """Called every heartbeat: shrink the pool by one shell toward the recent peak of calls in flight.
@@ -183,10 +197,16 @@ class Worker(asyncio.Protocol):
 
         Returns how many processes were killed."""
         exclude = self.factory.live | self.owned
-        if not shell_alive:
-            leftovers = [pid for pid in orphans_of(self.me) if pid not in exclude]
-            if not leftovers:
-                return 0
+        if shell_alive:
+            # SIGKILL first: from then on the shell cannot fork, so one look finds all it started.
+            try:
+                os.kill(shell.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            if not children_of(shell.pid) and all(pid in exclude for pid in orphans_of(self.me)):
+                return 1  # the usual end of a call answered on its record: only the shell was left
+        elif all(pid in exclude for pid in orphans_of(self.me)):
+            return 0
         return kill_marked_tree(
             shell.pid if shell_alive else None,
             shell.marker,
@@ -421,8 +441,8 @@ class Worker(asyncio.Protocol):
         tasks = list(self.calls.values()) + self.jobs.kill_all()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
-        if self._spawning is not None:
-            await asyncio.wait([self._spawning], timeout=5)  # its callback discards the shell
+        if self._spawning:
+            await asyncio.wait(list(self._spawning), timeout=5)  # their callbacks discard the shells
         for shell in self.warm:
             self._discard_shell(shell)
         self.warm.clear()
@@ -496,8 +516,7 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
     worker.send(p.Hello(pid=os.getpid(), isolation=cfg.isolation, tree_kill="reaper+marker"))
-    for _ in range(cfg.warm_shells):
-        worker._schedule_refill()
+    worker._refill()
     beat = loop.create_task(worker.heartbeats())
     worker.start_background()
     try:
