@@ -362,3 +362,14 @@ def test_warm_pool_grows_with_load_and_shrinks_when_idle(start_gateway) -> None:
     run(main())
     wait_for(lambda: _idle_shells(worker) == 4, what="the pool grown to --max-warm-shells")
     wait_for(lambda: _idle_shells(worker) == 1, what="the pool shrunk back to --warm-shells")
+
+
+def test_tools_get_a_utf8_locale(gateway) -> None:
+    # the worker gives shells LC_CTYPE=C.UTF-8 (not LANG): the same locale, loaded faster
+    async def main() -> None:
+        async with McpClient.connect(gateway.url) as c:
+            res = await c.bash("locale charmap; printf 'é' | wc -m")
+            lines = text_of(res).split()
+            assert lines[:2] == ["UTF-8", "1"], text_of(res)
+
+    run(main())
