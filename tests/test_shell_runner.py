@@ -27,7 +27,7 @@ from worker.procs import (
     ShellFactory,
     children_of,
     kill_marked_tree,
-    orphans_of,
+    main_thread_children,
     set_child_subreaper,
 )
 
@@ -84,7 +84,7 @@ def _orphans_report() -> dict[str, object]:
     proc = subprocess.run(["/bin/bash", "-c", "sleep 30 >/dev/null 2>&1 & echo $!"], capture_output=True,
                           text=True)
     orphan = int(proc.stdout)
-    report = {"from_thread": from_thread, "orphan": orphan, "orphans": orphans_of(os.getpid()),
+    report = {"from_thread": from_thread, "orphan": orphan, "orphans": main_thread_children(os.getpid()),
               "children": children_of(os.getpid())}
     thread.shutdown()
     for pid in (from_thread, orphan):

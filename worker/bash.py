@@ -31,9 +31,11 @@ _NOT_STATE = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "SANDBOX_SHELL"})
 # then the shell does nothing but exit, and the worker answers without waiting for the kernel
 # to tear the process down (about 0.5 ms here).  After ``exit``, errexit or a signal it is
 # empty: bash runs the EXIT trap before it dies of a signal, with ``$?`` of the last command,
-# so only the kernel's exit status tells those apart.
+# so only the kernel's exit status tells those apart.  The per-shell marker is left out of
+# the record (the shell starts nothing more), so equal exports give equal records.
 STATE_TRAP = (
-    "trap '__sandbox_rc=$?; { builtin printf \"%s\\0\" \"$PWD\"; builtin export -p; "
+    "trap '__sandbox_rc=$?; builtin export -n SANDBOX_SHELL; "
+    "{ builtin printf \"%s\\0\" \"$PWD\"; builtin export -p; "
     "builtin printf \"\\0%s\\0\" \"${__sandbox_end-}\"; } >&4 2>/dev/null; exit $__sandbox_rc' EXIT"
 )
 _ENV_CACHE_SIZE = 64

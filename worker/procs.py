@@ -41,7 +41,7 @@ __all__ = [
     "SpawnerThread",
     "children_of",
     "kill_marked_tree",
-    "orphans_of",
+    "main_thread_children",
     "set_child_subreaper",
 ]
 
@@ -145,11 +145,11 @@ def children_of(pid: int) -> list[int]:
     return out
 
 
-def orphans_of(pid: int) -> list[int]:
+def main_thread_children(pid: int) -> list[int]:
     """Children of ``pid``'s main thread: where the kernel puts orphans adopted by a subreaper or a
     pid namespace's init (the first live thread of the process).  Children that another thread
-    started (shells from the tool-user spawner thread, one maybe still between vfork and exec) are
-    listed under that thread instead, so an orphan sweep never mistakes them for orphans."""
+    started (shells from the spawner thread, one maybe still between vfork and exec) are listed
+    under that thread instead, so an orphan sweep never mistakes them for orphans."""
     data = _read_proc(f"/proc/{pid}/task/{pid}/children")
     return list(map(int, data.split())) if data else []
 
@@ -209,7 +209,7 @@ def kill_marked_tree(
             if not _is_zombie(root):
                 victims.add(root)
             _descendants(root, victims)
-        for orphan in children_of(me) if marker is None else orphans_of(me):
+        for orphan in children_of(me) if marker is None else main_thread_children(me):
             if orphan in exclude or orphan in victims or _is_zombie(orphan):
                 continue
             found = _marker_of(orphan)
@@ -535,7 +535,7 @@ class ShellFactory:
         """A new shell, spawned on the spawner thread while the loop goes on.
 
         Until it has exec-ed, the child is listed under the spawner thread, where orphan sweeps
-        (``orphans_of``) do not look, so a concurrent cleanup cannot take it for an orphan.
+        (``main_thread_children``) do not look, so a concurrent cleanup cannot take it for an orphan.
         """
         result: asyncio.Future[Shell] = loop.create_future()
         spawn = _ShellSpawn(self)

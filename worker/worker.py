@@ -38,7 +38,7 @@ from worker.procs import (
     ShellFactory,
     children_of,
     kill_marked_tree,
-    orphans_of,
+    main_thread_children,
     read_available,
     set_child_subreaper,
 )
@@ -208,9 +208,9 @@ class Worker(asyncio.Protocol):
                 os.kill(shell.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            if not children_of(shell.pid) and all(pid in exclude for pid in orphans_of(self.me)):
+            if not children_of(shell.pid) and all(pid in exclude for pid in main_thread_children(self.me)):
                 return 1  # the usual end of a call answered on its record: only the shell was left
-        elif all(pid in exclude for pid in orphans_of(self.me)):
+        elif all(pid in exclude for pid in main_thread_children(self.me)):
             return 0
         return kill_marked_tree(
             shell.pid if shell_alive else None,
@@ -568,4 +568,7 @@ def main(argv: list[str] | None = None) -> None:
     # The stock loop, not uvloop: the worker reaps every child from its own SIGCHLD
     # handler, which uvloop reserves for itself; and shells are spawned with
     # posix_spawn (vfork), not through the loop, so uvloop's slower spawn path is moot.
+    # The spawner thread needs the GIL for a moment after each spawn; with the loop busy it would
+    # wait for the default 5 ms switch interval, which caps spawns at ~200/s per worker under load.
+    sys.setswitchinterval(0.0005)
     asyncio.run(serve(cfg, ns.fd))
