@@ -241,35 +241,62 @@ def kill_marked_tree(
 
 
 class Reaper:
-    """Reaps every child of the worker from one SIGCHLD handler on the event loop.
+    """Reaps every child of the worker; ``watch(pid)`` is a future of one child's exit status.
 
-    ``watch(pid)`` returns a future resolved with the exit status (a
-    ``waitstatus_to_exitcode`` value: negative for a signal).  Children nobody
-    watches (orphans adopted by the worker) are reaped and forgotten.
+    The status is a ``waitstatus_to_exitcode`` value (negative for a signal).  Children nobody
+    watches (orphans adopted by the worker) are reaped and forgotten.  Every reap is a
+    ``waitpid(-1)`` loop, so orphans go whenever anything exits, and at least every heartbeat.
+
+    What wakes it: a pidfd per watched child (Linux >= 5.3), which works on any event loop,
+    uvloop included (uvloop keeps SIGCHLD to itself); else a SIGCHLD handler (stock loop only).
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._waiters: dict[int, asyncio.Future[int]] = {}
-        self._early: dict[int, int] = {}
+        self._early: dict[int, tuple[int, float]] = {}  # reaped before watched: pid -> (status, when)
+        self._pidfds: dict[int, int] = {}  # watched pid -> its pidfd
+        self.uses_pidfd = hasattr(os, "pidfd_open")
+        self._installed = False
 
     def install(self) -> None:
-        self._loop.add_signal_handler(signal.SIGCHLD, self.reap)
+        if not self.uses_pidfd:
+            self._loop.add_signal_handler(signal.SIGCHLD, self.reap)
+        self._installed = True
 
     def uninstall(self) -> None:
-        self._loop.remove_signal_handler(signal.SIGCHLD)
+        if not self.uses_pidfd:
+            self._loop.remove_signal_handler(signal.SIGCHLD)
+        for pid in list(self._pidfds):
+            self._close_pidfd(pid)
+        self._installed = False
 
     def watch(self, pid: int) -> asyncio.Future[int]:
         fut = self._loop.create_future()
         if pid in self._early:
-            fut.set_result(self._early.pop(pid))
-        else:
-            self._waiters[pid] = fut
+            fut.set_result(self._early.pop(pid)[0])
+            return fut
+        self._waiters[pid] = fut
+        if self.uses_pidfd:
+            try:
+                pidfd = os.pidfd_open(pid)
+            except OSError:  # already reaped elsewhere or gone: a reap tells
+                self._loop.call_soon(self.reap)
+                return fut
+            self._pidfds[pid] = pidfd
+            self._loop.add_reader(pidfd, self.reap)
         return fut
 
     def forget(self, pid: int) -> None:
         self._waiters.pop(pid, None)
         self._early.pop(pid, None)
+        self._close_pidfd(pid)
+
+    def _close_pidfd(self, pid: int) -> None:
+        pidfd = self._pidfds.pop(pid, None)
+        if pidfd is not None:
+            self._loop.remove_reader(pidfd)
+            os.close(pidfd)
 
     def reap(self) -> None:
         while True:
@@ -280,14 +307,22 @@ class Reaper:
             if pid == 0:
                 return
             code = os.waitstatus_to_exitcode(status)
+            self._close_pidfd(pid)
             fut = self._waiters.pop(pid, None)
             if fut is not None:
                 if not fut.done():
                     fut.set_result(code)
-            elif len(self._early) < 4096:
-                # spawned but not yet watched: a shell from the spawner thread may exit before
-                # the loop has seen its pid
-                self._early[pid] = code
+            else:
+                # An orphan, or a shell from the spawner thread that exited before the loop saw
+                # its pid: kept for a while for ``watch`` (``prune`` forgets the orphans).
+                self._early[pid] = (code, self._loop.time())
+
+    def prune(self, max_age: float = 10.0) -> None:
+        """Forget statuses nobody asked for within ``max_age`` s (orphans): a later child may reuse
+        the pid, and must not get the old status."""
+        cutoff = self._loop.time() - max_age
+        for pid in [pid for pid, (_, at) in self._early.items() if at < cutoff]:
+            del self._early[pid]
 
 
 # ---- bounded output --------------------------------------------------------------------

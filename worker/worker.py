@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import uvloop
 
 import shared.job_tools  # noqa: F401  (registers the job tools in TOOLS)
 from shared import protocol as p
@@ -437,6 +438,8 @@ class Worker(asyncio.Protocol):
             seq += 1
             self.send(p.Heartbeat(seq=seq, inflight=len(self.calls)))
             self.resize_warm_pool()
+            self.reaper.reap()  # orphans wake nothing (only watched children have pidfds)
+            self.reaper.prune()
             await asyncio.sleep(self.cfg.heartbeat_interval)
 
     async def shutdown(self) -> None:
@@ -565,10 +568,21 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         print(f"worker boot failed: {exc}", file=sys.stderr, flush=True)
         sys.exit(BOOT_ERROR)
-    # The stock loop, not uvloop: the worker reaps every child from its own SIGCHLD
-    # handler, which uvloop reserves for itself; and shells are spawned with
-    # posix_spawn (vfork), not through the loop, so uvloop's slower spawn path is moot.
     # The spawner thread needs the GIL for a moment after each spawn; with the loop busy it would
     # wait for the default 5 ms switch interval, which caps spawns at ~200/s per worker under load.
     sys.setswitchinterval(0.0005)
-    asyncio.run(serve(cfg, ns.fd))
+    if _pidfds_work():
+        # uvloop: ~20 % less worker CPU per call than the stock loop.  It keeps SIGCHLD to itself,
+        # so the reaper wakes on pidfds; shells are spawned by posix_spawn on our own thread, never
+        # through uvloop's (slower) subprocess support.
+        uvloop.run(serve(cfg, ns.fd))
+    else:
+        asyncio.run(serve(cfg, ns.fd))  # the reaper needs a SIGCHLD handler: the stock loop
+
+
+def _pidfds_work() -> bool:
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
