@@ -32,10 +32,12 @@ from worker.procs import (
 )
 
 
-async def _run_all(workspace: Path, commands: list[str]) -> list[BashOutcome]:
+async def _run_all(workspace: Path, commands: list[str], *, sigchld: bool = False) -> list[BashOutcome]:
     """Run ``commands`` one after another in one session (state carried), each on a fresh shell."""
     loop = asyncio.get_running_loop()
     reaper = Reaper(loop)
+    if sigchld:
+        reaper.uses_pidfd = False  # the fallback for kernels without pidfds
     reaper.install()
     factory = ShellFactory(reaper, env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}, limits={},
                            marker_prefix=f"test.{os.getpid()}")
@@ -63,11 +65,11 @@ async def _run_all(workspace: Path, commands: list[str]) -> list[BashOutcome]:
     return outcomes
 
 
-def run_all(workspace: Path, *commands: str) -> list[BashOutcome]:
+def run_all(workspace: Path, *commands: str, sigchld: bool = False) -> list[BashOutcome]:
     """Run the commands in a fresh Python that is a child subreaper, as a worker is: orphans of a
     call come back to it and its cleanup finds them (this test process must not adopt orphans)."""
-    proc = subprocess.run([sys.executable, __file__, str(workspace), json.dumps(commands)], capture_output=True,
-                          timeout=120, cwd=Path(__file__).parent.parent)
+    argv = [sys.executable, __file__, str(workspace), json.dumps(commands), *(["--sigchld"] if sigchld else [])]
+    proc = subprocess.run(argv, capture_output=True, timeout=120, cwd=Path(__file__).parent.parent)
     assert proc.returncode == 0, proc.stderr.decode()
     return [BashOutcome(**fields) for fields in json.loads(proc.stdout)]
 
@@ -105,17 +107,50 @@ def test_orphan_sweeps_look_only_where_the_kernel_puts_orphans() -> None:
     assert {report["orphan"], report["from_thread"]} <= set(report["children"])
 
 
+async def _prune_report() -> dict[str, bool]:
+    """A status nobody watched is kept for a later ``watch`` of that pid, until ``prune`` drops it."""
+    loop = asyncio.get_running_loop()
+    reaper = Reaper(loop)
+    reaper.install()
+    pids = [os.posix_spawn("/bin/true", ["true"], {}) for _ in range(2)]  # noqa: ASYNC221 (returns at exec)
+    while True:  # both exited and reaped, unwatched
+        reaper.reap()
+        if all(not os.path.exists(f"/proc/{pid}") for pid in pids):  # noqa: ASYNC240 (procfs)
+            break
+        await asyncio.sleep(0.01)
+    kept = reaper.watch(pids[0])
+    reaper.prune(max_age=0.0)
+    dropped = reaper.watch(pids[1])
+    report = {"kept_resolved": kept.done(), "dropped_resolved": dropped.done()}
+    reaper.forget(pids[1])
+    reaper.uninstall()
+    return report
+
+
+def test_unclaimed_statuses_are_kept_for_a_while_then_forgotten() -> None:
+    # A shell can exit before the loop sees its pid (it comes from the spawner thread); an orphan's
+    # status is never claimed, and a later child that reuses its pid must not get it.
+    proc = subprocess.run([sys.executable, __file__, "--prune"], capture_output=True, timeout=60,
+                          cwd=Path(__file__).parent.parent)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout) == {"kept_resolved": True, "dropped_resolved": False}
+
+
 def _main() -> None:
     if sys.argv[1] == "--orphans":
         print(json.dumps(_orphans_report()))
         return
+    if sys.argv[1] == "--prune":
+        print(json.dumps(asyncio.run(_prune_report())))
+        return
     set_child_subreaper()
-    outcomes = asyncio.run(_run_all(Path(sys.argv[1]), json.loads(sys.argv[2])))
+    outcomes = asyncio.run(_run_all(Path(sys.argv[1]), json.loads(sys.argv[2]), sigchld="--sigchld" in sys.argv))
     print(json.dumps([{**{f: getattr(o, f) for f in BashOutcome.__slots__}, "state": None} for o in outcomes]))
 
 
-def test_a_script_that_ends_is_answered_on_its_record(tmp_path: Path) -> None:
-    ok, failed, piped = run_all(tmp_path, "echo hi", "echo out; false", "true | (exit 4)")
+@pytest.mark.parametrize("sigchld", [False, True], ids=["pidfd", "sigchld"])
+def test_a_script_that_ends_is_answered_on_its_record(tmp_path: Path, sigchld: bool) -> None:
+    ok, failed, piped = run_all(tmp_path, "echo hi", "echo out; false", "true | (exit 4)", sigchld=sigchld)
     assert (ok.text, ok.exit_code, ok.early) == ("hi\n", 0, True)
     assert (failed.text, failed.exit_code, failed.early) == ("out\n", 1, True)
     assert (piped.exit_code, piped.early) == (4, True)
@@ -128,8 +163,10 @@ def test_a_script_that_ends_is_answered_on_its_record(tmp_path: Path) -> None:
     ("ulimit -St 1; while :; do :; done", 152),  # SIGXCPU: the trap runs, then the signal kills bash
     ("exec 4>&-; true", 0),  # no record at all
 ])
-def test_exit_errexit_and_signals_take_the_kernel_status(tmp_path: Path, command: str, code: int) -> None:
-    (outcome,) = run_all(tmp_path, command)
+@pytest.mark.parametrize("sigchld", [False, True], ids=["pidfd", "sigchld"])
+def test_exit_errexit_and_signals_take_the_kernel_status(tmp_path: Path, command: str, code: int,
+                                                          sigchld: bool) -> None:
+    (outcome,) = run_all(tmp_path, command, sigchld=sigchld)
     assert outcome.exit_code == code, outcome
     assert not outcome.early
     assert "not reached" not in outcome.text
