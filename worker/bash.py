@@ -288,9 +288,10 @@ class ShellRunner:
         if record.overflow:
             return old
         data = bytes(record.data)
-        pwd_raw, sep, exports_raw = data.partition(b"\0")
+        pwd_raw, sep, rest = data.partition(b"\0")
         if not sep:
             return old
+        exports_raw = rest.partition(b"\0")[0]
         pwd = pwd_raw.decode("utf-8", "surrogateescape")
         env = self._env_cache.get(exports_raw)
         if env is None:

@@ -42,6 +42,7 @@ __all__ = [
     "children_of",
     "kill_marked_tree",
     "main_thread_children",
+    "pidfds_work",
     "set_child_subreaper",
 ]
 
@@ -240,6 +241,15 @@ def kill_marked_tree(
 # ---- reaping ---------------------------------------------------------------------------
 
 
+def pidfds_work() -> bool:
+    """Whether this kernel (5.3+) and any seccomp filter let us open pidfds."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
+
+
 class Reaper:
     """Reaps every child of the worker; ``watch(pid)`` is a future of one child's exit status.
 
@@ -256,7 +266,7 @@ class Reaper:
         self._waiters: dict[int, asyncio.Future[int]] = {}
         self._early: dict[int, tuple[int, float]] = {}  # reaped before watched: pid -> (status, when)
         self._pidfds: dict[int, int] = {}  # watched pid -> its pidfd
-        self.uses_pidfd = hasattr(os, "pidfd_open")
+        self.uses_pidfd = pidfds_work()
         self._installed = False
 
     def install(self) -> None:

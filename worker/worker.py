@@ -40,6 +40,7 @@ from worker.procs import (
     children_of,
     kill_marked_tree,
     main_thread_children,
+    pidfds_work,
     read_available,
     set_child_subreaper,
 )
@@ -571,7 +572,7 @@ def main(argv: list[str] | None = None) -> None:
     # The spawner thread needs the GIL for a moment after each spawn; with the loop busy it would
     # wait for the default 5 ms switch interval, which caps spawns at ~200/s per worker under load.
     sys.setswitchinterval(0.0005)
-    if _pidfds_work():
+    if pidfds_work():
         # uvloop: ~20 % less worker CPU per call than the stock loop.  It keeps SIGCHLD to itself,
         # so the reaper wakes on pidfds; shells are spawned by posix_spawn on our own thread, never
         # through uvloop's (slower) subprocess support.
@@ -579,10 +580,3 @@ def main(argv: list[str] | None = None) -> None:
     else:
         asyncio.run(serve(cfg, ns.fd))  # the reaper needs a SIGCHLD handler: the stock loop
 
-
-def _pidfds_work() -> bool:
-    try:
-        os.close(os.pidfd_open(os.getpid()))
-    except (AttributeError, OSError):
-        return False
-    return True
