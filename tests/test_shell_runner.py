@@ -48,7 +48,7 @@ async def _run_all(workspace: Path, commands: list[str], *, sigchld: bool = Fals
         return kill_marked_tree(shell.pid if alive else None, shell.marker, exclude=exclude, reap=reaper.reap)
 
     async def acquire() -> Shell:
-        return factory.spawn()
+        return await factory.spawn_later(loop)
 
     runner = ShellRunner(workspace=str(workspace), base_env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"},
                          max_output=1 << 20, drain_timeout=5.0, acquire=acquire, cleanup=cleanup)

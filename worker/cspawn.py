@@ -91,18 +91,18 @@ class SpawnTemplate:
 class PreparedSpawn:
     """File actions and environment of one spawn; they live until ``SpawnTemplate.run`` returns."""
 
-    __slots__ = ("_extra", "_libc", "envp", "file_actions")
+    __slots__ = ("_libc", "envp", "file_actions")
 
     def __init__(self, template: SpawnTemplate, extra_env: dict[str, str],
                  actions: Sequence[tuple[Any, ...]]) -> None:
         libc = self._libc = template._libc
-        self._extra = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in extra_env.items()]
+        extra = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in extra_env.items()]
         if template._env_keys.isdisjoint(extra_env):
-            entries = template._env + self._extra
+            entries = template._env + extra
         else:  # an extra variable replaces the base one
-            keep = [os.fsencode(k) + b"=" for k in template._env_keys - set(extra_env)]
-            entries = [e for e in template._env if e.startswith(tuple(keep))] + self._extra
-        self.envp = (ctypes.c_char_p * (len(entries) + 1))(*entries, None)
+            keep = tuple(os.fsencode(k) + b"=" for k in template._env_keys - set(extra_env))
+            entries = [e for e in template._env if e.startswith(keep)] + extra
+        self.envp = (ctypes.c_char_p * (len(entries) + 1))(*entries, None)  # holds the bytes alive
         self.file_actions: Any = ctypes.create_string_buffer(_FILE_ACTIONS_SIZE)
         _check(libc.posix_spawn_file_actions_init(self.file_actions), "posix_spawn_file_actions_init")
         try:

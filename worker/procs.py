@@ -566,16 +566,6 @@ class ShellFactory:
         spawn, args, kwargs = self._spawn_args(extra_env, file_actions)
         return self._spawner.spawn(spawn, *args, **kwargs)
 
-    def spawn(self) -> Shell:
-        """A new shell; blocks the caller for the spawn (vfork until exec, ~0.2-0.5 ms)."""
-        spawn = _ShellSpawn(self)
-        try:
-            pid = self._posix_spawn(spawn.extra_env, spawn.file_actions)
-        except BaseException:
-            spawn.abandon()
-            raise
-        return spawn.finish(pid)
-
     def spawn_later(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Shell]:
         """A new shell, spawned on the spawner thread while the loop goes on.
 

@@ -156,7 +156,7 @@ class Worker(asyncio.Protocol):
             return
         while self._waiters and self._waiters[0].done():
             self._waiters.popleft()  # cancelled calls
-        wanted = max(self.warm_target, 0) + len(self._waiters) - len(self.warm) - len(self._spawning)
+        wanted = self.warm_target + len(self._waiters) - len(self.warm) - len(self._spawning)
         for _ in range(wanted):
             spawning = self.factory.spawn_later(self.loop)
             self._spawning.add(spawning)
@@ -203,17 +203,20 @@ class Worker(asyncio.Protocol):
         """Kill what is left of a call: the shell (if alive), its descendants, its orphans.
 
         Returns how many processes were killed."""
-        exclude = self.factory.live | self.owned
+        live, owned = self.factory.live, self.owned
         if shell_alive:
-            # SIGKILL first: from then on the shell cannot fork, so one look finds all it started.
+            # SIGKILL first: from then on the shell cannot fork, so one look finds all it started
+            # (its children, or, once it is gone, the orphans they became).
             try:
                 os.kill(shell.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            if not children_of(shell.pid) and all(pid in exclude for pid in main_thread_children(self.me)):
+            if not children_of(shell.pid) and all(pid in live or pid in owned
+                                                  for pid in main_thread_children(self.me)):
                 return 1  # the usual end of a call answered on its record: only the shell was left
-        elif all(pid in exclude for pid in main_thread_children(self.me)):
+        elif all(pid in live or pid in owned for pid in main_thread_children(self.me)):
             return 0
+        exclude = live | owned
         return kill_marked_tree(
             shell.pid if shell_alive else None,
             shell.marker,
