@@ -31,6 +31,8 @@ class GatewayConfig:
     isolation: str = "auto"
     warm_shells: int = 2
     max_warm_shells: int = 8
+    shell_spawn: str = "auto"
+    shell_builtin: str = ""  # set by main() from --shell-spawn: the zygote's compiled builtin
     max_output_bytes: int = 1 * MIB
     max_message_size: int = 16 * MIB
     max_sessions: int = 256
@@ -114,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--max-warm-shells", type=int, default=8,
                     help="under load the pool grows toward the calls in flight up to this, and shrinks back "
                     "by one shell a second when the load drops (default %(default)s)")
+    ap.add_argument("--shell-spawn", choices=("auto", "fork", "exec"), default="auto",
+                    help="how call shells start: 'fork' from one started bash per worker (a zygote; needs a C "
+                    "compiler once, to build its bash builtin), 'exec' a new bash each, 'auto' fork when the "
+                    "builtin builds, else exec (default %(default)s)")
     ap.add_argument("--max-output-bytes", type=_positive(int), default=1 * MIB,
                     help="output kept per call, head and tail (default %(default)s)")
     ap.add_argument("--max-message-size", type=_positive(int), default=16 * MIB,

@@ -203,6 +203,7 @@ class WorkerPool:
             isolation=isolation,
             warm_shells=cfg.warm_shells if role == "tools" else 0,
             max_warm_shells=cfg.max_warm_shells if role == "tools" else 0,
+            shell_builtin=cfg.shell_builtin if role == "tools" else "",
             limit_address_space=cfg.limit_address_space,
             limit_cpu_seconds=cfg.limit_cpu_seconds,
             limit_file_size=cfg.limit_file_size,

@@ -26,6 +26,7 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     isolation: str = "subreaper"  # what the gateway actually set up for this worker
     warm_shells: int = 0  # pre-started shells kept when idle (0: none, every call spawns)
     max_warm_shells: int = 0  # the pool grows toward the calls in flight up to this (<= warm_shells: fixed)
+    shell_builtin: str = ""  # the zygote's compiled builtin (worker/zygote.py); "": every shell is exec-ed
     # per-call resource limits (0 = leave unlimited / inherited)
     limit_address_space: int = 0
     limit_cpu_seconds: int = 0

@@ -334,14 +334,14 @@ def test_large_command_arrives_exactly(gateway) -> None:
 
 
 def _idle_shells(worker_pid: int) -> int:
-    """Pre-started shells of a worker: its children still waiting for their script."""
+    """Pre-started shells of a worker: its children still waiting for their script (not the zygote)."""
     count = 0
     for task in os.listdir(f"/proc/{worker_pid}/task"):
         with open(f"/proc/{worker_pid}/task/{task}/children") as f:
             for pid in f.read().split():
                 try:
-                    with open(f"/proc/{pid}/cmdline", "rb") as c:
-                        if b"__sandbox_script <&3" in c.read():
+                    with open(f"/proc/{pid}/cmdline", "rb") as c, open(f"/proc/{pid}/environ", "rb") as e:
+                        if b"__sandbox_script <&3" in c.read() and b".zygote_" not in e.read():
                             count += 1
                 except OSError:
                     pass

@@ -25,12 +25,14 @@ import platform
 import resource
 import shlex
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from worker.cspawn import SpawnTemplate
+from worker.zygote import MARKER_CAPACITY, ZYGOTE_FDS, Zygote, zygote_script
 
 __all__ = [
     "OutputBuffer",
@@ -49,6 +51,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MARKER_ENV = "SANDBOX_SHELL"
+ZYGOTE_BOOT_FAILURES = 3  # zygotes that die before forking a shell, in a row, before shells are exec-ed
 F_SETPIPE_SZ = 1031
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
@@ -527,11 +530,12 @@ class ShellFactory:
         limits: dict[int, int],
         marker_prefix: str,
         run_as: tuple[int, int] | None = None,
+        fork_builtin: str | None = None,
     ) -> None:
         self._reaper = reaper
         self._env = env
         self._prefix = marker_prefix
-        self._argv = ["/bin/bash", "--noprofile", "--norc", "-c", limit_commands(limits) + SHELL_STUB]
+        launcher: list[str] = []
         try:
             self._spawner = SpawnerThread(run_as)
         except OSError as exc:
@@ -539,49 +543,83 @@ class ShellFactory:
             uid, gid = run_as
             # Fallback: one more exec per shell (setpriv), ~2 ms of CPU; warm shells hide its latency.
             logger.warning("spawning shells through setpriv: %s", exc)
-            self._argv = ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
-                          "--no-new-privs", *self._argv]
+            launcher = ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs"]
             self._spawner = SpawnerThread()
+        bash = ["/bin/bash", "--noprofile", "--norc", "-c"]
+        stub = limit_commands(limits) + SHELL_STUB
+        self._argv = [*launcher, *bash, stub]
+        self._zygote_argv = [*launcher, *bash, zygote_script(stub)]
+        self._template = self._make_template(self._argv, env)
+        # Call shells are forked by a zygote when the gateway built its builtin (worker/zygote.py).
+        self._fork_builtin = fork_builtin
+        self._zygote_env = {**env, MARKER_ENV: f"{marker_prefix}.zygote".ljust(MARKER_CAPACITY, "_")}
+        self._zygote_template = self._make_template(self._zygote_argv, self._zygote_env) if fork_builtin else None
+        self._zygote: Zygote | None = None
+        self._zygote_boot_failures = 0
+        self._serial = 0
+        self.live: set[int] = set()  # pids of shells (and the zygote) not yet reaped
+
+    @staticmethod
+    def _make_template(argv: list[str], env: dict[str, str]) -> SpawnTemplate | None:
         try:
-            self._template: SpawnTemplate | None = SpawnTemplate(self._argv, env, _DEFAULT_SIGNALS)
+            return SpawnTemplate(argv, env, _DEFAULT_SIGNALS)
         except (OSError, AttributeError) as exc:  # no usable libc posix_spawn: os.posix_spawn holds the GIL
             logger.warning("spawning shells with os.posix_spawn: %s", exc)
-            self._template = None
-        self._serial = 0
-        self.live: set[int] = set()  # pids of shells not yet reaped
+            return None
+
+    @property
+    def forking(self) -> bool:
+        """Whether new call shells come from a zygote (else each is exec-ed)."""
+        return self._fork_builtin is not None
 
     def close(self) -> None:
+        if self._zygote is not None:
+            self._drop_zygote(self._zygote, "the worker is stopping")
         self._spawner.close()
 
-    def _spawn_args(self, extra_env: dict[str, str], file_actions: list[tuple[Any, ...]]
+    def _spawn_args(self, extra_env: dict[str, str], file_actions: list[tuple[Any, ...]], *, zygote: bool = False,
                     ) -> tuple[Callable[..., int], tuple[Any, ...], dict[str, Any]]:
-        """What the spawner thread calls to start our shell argv in a session of its own."""
-        if self._template is not None:
-            return self._template.run, (self._template.prepare(extra_env, file_actions),), {}
-        env = {**self._env, **extra_env}
-        return os.posix_spawn, (self._argv[0], self._argv, env), _spawn_options(file_actions)
+        """What the spawner thread calls to start a shell (or the zygote) in a session of its own."""
+        template, argv, env = ((self._zygote_template, self._zygote_argv, self._zygote_env) if zygote
+                               else (self._template, self._argv, self._env))
+        if template is not None:
+            return template.run, (template.prepare(extra_env, file_actions),), {}
+        return os.posix_spawn, (argv[0], argv, {**env, **extra_env}), _spawn_options(file_actions)
 
     def _posix_spawn(self, extra_env: dict[str, str], file_actions: list[tuple[Any, ...]]) -> int:
         """Start the shell in a session of its own (as the tool user when there is one); blocks."""
         spawn, args, kwargs = self._spawn_args(extra_env, file_actions)
         return self._spawner.spawn(spawn, *args, **kwargs)
 
-    def spawn_later(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Shell]:
-        """A new shell, spawned on the spawner thread while the loop goes on.
+    def _exec_later(self, spawn: _ShellSpawn) -> asyncio.Future[int]:
+        fn, args, kwargs = self._spawn_args(spawn.extra_env, spawn.file_actions)
+        return self._spawner.spawn_later(fn, *args, **kwargs)
 
-        Until it has exec-ed, the child is listed under the spawner thread, where orphan sweeps
+    def spawn_later(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Shell]:
+        """A new shell, forked by the zygote or spawned on the spawner thread, while the loop goes on.
+
+        Until it has exec-ed, an exec-ed child is listed under the spawner thread, where orphan sweeps
         (``main_thread_children``) do not look, so a concurrent cleanup cannot take it for an orphan.
+        A forked one is listed there too (CLONE_PARENT makes it the zygote's sibling).  A request the
+        zygote fails is exec-ed instead.
         """
         result: asyncio.Future[Shell] = loop.create_future()
         spawn = _ShellSpawn(self)
         try:
-            fn, args, kwargs = self._spawn_args(spawn.extra_env, spawn.file_actions)
-            pid_future = self._spawner.spawn_later(fn, *args, **kwargs)
+            forked = self._fork_later(loop, spawn) if self._fork_builtin is not None else None
+            pid_future = forked if forked is not None else self._exec_later(spawn)
         except BaseException:
             spawn.abandon()
             raise
 
         def done(pid_future: asyncio.Future[int]) -> None:
+            if pid_future is forked and not result.done() and not pid_future.cancelled() \
+                    and pid_future.exception() is not None:
+                try:
+                    self._exec_later(spawn).add_done_callback(done)
+                    return
+                except OSError:
+                    pass
             if pid_future.cancelled() or pid_future.exception() is not None:
                 spawn.abandon()
                 if not result.done():
@@ -597,6 +635,95 @@ class ShellFactory:
 
         pid_future.add_done_callback(done)
         return result
+
+    # ---- the zygote (worker/zygote.py) ----
+
+    def _fork_later(self, loop: asyncio.AbstractEventLoop, spawn: _ShellSpawn) -> asyncio.Future[int] | None:
+        """Ask the zygote (started if need be) for the shell; None when it cannot be asked."""
+        zygote = self._zygote if self._zygote is not None and not self._zygote.closed else self._start_zygote(loop)
+        if zygote is None:
+            return None
+        try:
+            return zygote.fork(spawn.marker.encode(), (spawn.out_w, spawn.script_r, spawn.state_w))
+        except BlockingIOError:
+            return None  # its socket is full: exec this one
+        except OSError as exc:
+            logger.warning("the shell zygote stopped taking requests: %s", exc)
+            self._drop_zygote(zygote, str(exc))
+            return None
+
+    def _start_zygote(self, loop: asyncio.AbstractEventLoop) -> Zygote | None:
+        assert self._fork_builtin is not None
+        try:
+            lib_fd = os.open(self._fork_builtin, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError as exc:
+            self._stop_forking(f"cannot open {self._fork_builtin}: {exc}")
+            return None
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        lib_target, sock_target = ZYGOTE_FDS
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_DUP2, lib_fd, lib_target),
+            (os.POSIX_SPAWN_DUP2, theirs.fileno(), sock_target),
+        ]
+        try:
+            fn, args, kwargs = self._spawn_args({}, actions, zygote=True)
+            started = self._spawner.spawn_later(fn, *args, **kwargs)
+        except BaseException:
+            os.close(lib_fd)
+            ours.close()
+            theirs.close()
+            raise
+        zygote = Zygote(loop, ours)  # requests queue in the socket until the zygote reads them
+
+        def on_started(started: asyncio.Future[int]) -> None:
+            os.close(lib_fd)
+            theirs.close()
+            if started.cancelled() or started.exception() is not None:
+                self._zygote_gone(zygote, f"could not start it: {started.exception() or 'cancelled'}")
+                return
+            zygote.pid = pid = started.result()
+            self.live.add(pid)
+            self._reaper.watch(pid).add_done_callback(
+                lambda exit: self._zygote_gone(zygote, f"exit status {exit.result()}" if not exit.cancelled()
+                                               else "cancelled"))
+
+        started.add_done_callback(on_started)
+        self._zygote = zygote
+        return zygote
+
+    def _drop_zygote(self, zygote: Zygote, why: str) -> None:
+        zygote.dropped = True
+        zygote.close(why)
+        if zygote.pid is not None:
+            try:
+                os.kill(zygote.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self._zygote is zygote:
+            self._zygote = None
+
+    def _zygote_gone(self, zygote: Zygote, why: str) -> None:
+        """The zygote exited or never started: the next shell starts a new one, unless they keep failing."""
+        if zygote.pid is not None:
+            self.live.discard(zygote.pid)
+        zygote.close(f"the shell zygote is gone ({why})")
+        if self._zygote is zygote:
+            self._zygote = None
+        if zygote.dropped or self._fork_builtin is None:
+            return
+        if zygote.served:
+            self._zygote_boot_failures = 0
+            logger.warning("the shell zygote exited (%s) after %d shells; starting another", why, zygote.served)
+            return
+        self._zygote_boot_failures += 1
+        if self._zygote_boot_failures >= ZYGOTE_BOOT_FAILURES:
+            self._stop_forking(f"it failed {self._zygote_boot_failures} times before forking a shell ({why})")
+
+    def _stop_forking(self, why: str) -> None:
+        logger.warning("not forking shells from a zygote: %s; every shell is exec-ed", why)
+        self._fork_builtin = None
 
     def spawn_program(self, argv: list[str], *, cwd: str, extra_env: dict[str, str]) -> Program:
         """Start ``argv`` in ``cwd`` with the same containment as a call's shell (own session,

@@ -76,6 +76,7 @@ class Worker(asyncio.Protocol):
             limits=self._limits(),
             marker_prefix=f"{os.environ.get('SANDBOX_WORKER', 'w')}.{os.getpid()}",
             run_as=(cfg.run_as_uid, cfg.run_as_gid) if cfg.run_as_uid >= 0 else None,
+            fork_builtin=cfg.shell_builtin or None,
         )
         self.warm: deque[Shell] = deque()  # oldest first: the oldest shell is the most surely ready
         self.warm_target = cfg.warm_shells
