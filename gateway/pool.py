@@ -613,6 +613,7 @@ class WorkerPool:
                 "inflight": len(h.calls) if h is not None else 0,
                 "restarts": slot.restarts,
                 "isolation": self.isolation,
+                "shell_spawn": "fork" if self.worker_cfg.shell_builtin else "exec",
                 "tool_uid": self.run_as[0] if self.run_as else os.geteuid(),
             })
         return out

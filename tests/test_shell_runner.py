@@ -30,17 +30,21 @@ from worker.procs import (
     main_thread_children,
     set_child_subreaper,
 )
+from worker.zygote import build_builtin
 
 
-async def _run_all(workspace: Path, commands: list[str], *, sigchld: bool = False) -> list[BashOutcome]:
-    """Run ``commands`` one after another in one session (state carried), each on a fresh shell."""
+async def _run_all(workspace: Path, commands: list[str], *, sigchld: bool = False,
+                   fork_builtin: str | None = None) -> tuple[list[BashOutcome], bool]:
+    """Run ``commands`` one after another in one session (state carried), each on a fresh shell.
+
+    Also tells whether the factory still forks shells from a zygote at the end."""
     loop = asyncio.get_running_loop()
     reaper = Reaper(loop)
     if sigchld:
         reaper.uses_pidfd = False  # the fallback for kernels without pidfds
     reaper.install()
     factory = ShellFactory(reaper, env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}, limits={},
-                           marker_prefix=f"test.{os.getpid()}")
+                           marker_prefix=f"test.{os.getpid()}", fork_builtin=fork_builtin)
     strangers = set(children_of(os.getpid()))  # never kill what this test process had before
 
     def cleanup(shell: Shell, alive: bool) -> int:
@@ -59,19 +63,41 @@ async def _run_all(workspace: Path, commands: list[str], *, sigchld: bool = Fals
             outcome = await runner.run(BashArgs(command=command), 60.0, state)
             state = outcome.state
             outcomes.append(outcome)
+        forking = factory.forking
     finally:
         reaper.uninstall()
         factory.close()
-    return outcomes
+    return outcomes, forking
 
 
-def run_all(workspace: Path, *commands: str, sigchld: bool = False) -> list[BashOutcome]:
+def run_all(workspace: Path, *commands: str, sigchld: bool = False, fork: str | None = None,
+            forking: bool | None = None) -> list[BashOutcome]:
     """Run the commands in a fresh Python that is a child subreaper, as a worker is: orphans of a
-    call come back to it and its cleanup finds them (this test process must not adopt orphans)."""
-    argv = [sys.executable, __file__, str(workspace), json.dumps(commands), *(["--sigchld"] if sigchld else [])]
+    call come back to it and its cleanup finds them (this test process must not adopt orphans).
+
+    ``fork``: the zygote builtin to fork shells with (else each is exec-ed); ``forking``: whether
+    the factory must still be forking at the end."""
+    argv = [sys.executable, __file__, str(workspace), json.dumps(commands), *(["--sigchld"] if sigchld else []),
+            *(["--fork", fork] if fork else [])]
     proc = subprocess.run(argv, capture_output=True, timeout=120, cwd=Path(__file__).parent.parent)
     assert proc.returncode == 0, proc.stderr.decode()
-    return [BashOutcome(**fields) for fields in json.loads(proc.stdout)]
+    report = json.loads(proc.stdout)
+    if forking is not None:
+        assert report["forking"] == forking, proc.stderr.decode()
+    return [BashOutcome(**fields) for fields in report["outcomes"]]
+
+
+@pytest.fixture(scope="session")
+def fork_builtin() -> str:
+    path, why = build_builtin()
+    assert path is not None, why
+    return path
+
+
+@pytest.fixture(params=["exec", "fork"])
+def spawn(request: pytest.FixtureRequest) -> str | None:
+    """How shells start: exec-ed one by one, or forked from a zygote (the builtin's path)."""
+    return request.getfixturevalue("fork_builtin") if request.param == "fork" else None
 
 
 def _orphans_report() -> dict[str, object]:
@@ -144,13 +170,17 @@ def _main() -> None:
         print(json.dumps(asyncio.run(_prune_report())))
         return
     set_child_subreaper()
-    outcomes = asyncio.run(_run_all(Path(sys.argv[1]), json.loads(sys.argv[2]), sigchld="--sigchld" in sys.argv))
-    print(json.dumps([{**{f: getattr(o, f) for f in BashOutcome.__slots__}, "state": None} for o in outcomes]))
+    fork = sys.argv[sys.argv.index("--fork") + 1] if "--fork" in sys.argv else None
+    outcomes, forking = asyncio.run(_run_all(Path(sys.argv[1]), json.loads(sys.argv[2]),
+                                             sigchld="--sigchld" in sys.argv, fork_builtin=fork))
+    print(json.dumps({"outcomes": [{**{f: getattr(o, f) for f in BashOutcome.__slots__}, "state": None}
+                                   for o in outcomes], "forking": forking}))
 
 
 @pytest.mark.parametrize("sigchld", [False, True], ids=["pidfd", "sigchld"])
-def test_a_script_that_ends_is_answered_on_its_record(tmp_path: Path, sigchld: bool) -> None:
-    ok, failed, piped = run_all(tmp_path, "echo hi", "echo out; false", "true | (exit 4)", sigchld=sigchld)
+def test_a_script_that_ends_is_answered_on_its_record(tmp_path: Path, sigchld: bool, spawn: str | None) -> None:
+    ok, failed, piped = run_all(tmp_path, "echo hi", "echo out; false", "true | (exit 4)", sigchld=sigchld,
+                                fork=spawn, forking=spawn is not None)
     assert (ok.text, ok.exit_code, ok.early) == ("hi\n", 0, True)
     assert (failed.text, failed.exit_code, failed.early) == ("out\n", 1, True)
     assert (piped.exit_code, piped.early) == (4, True)
@@ -165,15 +195,15 @@ def test_a_script_that_ends_is_answered_on_its_record(tmp_path: Path, sigchld: b
 ])
 @pytest.mark.parametrize("sigchld", [False, True], ids=["pidfd", "sigchld"])
 def test_exit_errexit_and_signals_take_the_kernel_status(tmp_path: Path, command: str, code: int,
-                                                          sigchld: bool) -> None:
-    (outcome,) = run_all(tmp_path, command, sigchld=sigchld)
+                                                          sigchld: bool, spawn: str | None) -> None:
+    (outcome,) = run_all(tmp_path, command, sigchld=sigchld, fork=spawn, forking=spawn is not None)
     assert outcome.exit_code == code, outcome
     assert not outcome.early
     assert "not reached" not in outcome.text
 
 
-def test_background_children_die_and_their_output_ends_with_them(tmp_path: Path) -> None:
-    (outcome,) = run_all(tmp_path, "sleep 300 & echo $!; (sleep 0.3; echo late) & echo now")
+def test_background_children_die_and_their_output_ends_with_them(tmp_path: Path, spawn: str | None) -> None:
+    (outcome,) = run_all(tmp_path, "sleep 300 & echo $!; (sleep 0.3; echo late) & echo now", fork=spawn)
     assert outcome.early and outcome.exit_code == 0
     pid_line, now = outcome.text.splitlines()
     assert now == "now" and "late" not in outcome.text
@@ -190,12 +220,12 @@ def test_background_children_die_and_their_output_ends_with_them(tmp_path: Path)
         pytest.fail(f"background sleep {pid} survived its call")
 
 
-def test_state_bigger_than_a_pipe_buffer_is_kept(tmp_path: Path) -> None:
+def test_state_bigger_than_a_pipe_buffer_is_kept(tmp_path: Path, spawn: str | None) -> None:
     # The trap writes the state while the worker reads it: 200 kB of exports no longer
     # block the shell on a full pipe until the call's timeout.
     (tmp_path / "sub").mkdir()
     setter, reader = run_all(tmp_path, "export BIG=$(head -c 200000 /dev/zero | tr '\\0' x); cd sub",
-                             "echo ${#BIG} ${PWD##*/}")
+                             "echo ${#BIG} ${PWD##*/}", fork=spawn)
     assert setter.early and setter.exit_code == 0
     assert reader.text == "200000 sub\n"
 

@@ -77,7 +77,7 @@ def build_builtin(cache_dir: Path | None = None, *, cc: str | None = None, bash:
     cache = cache_dir or default_cache_dir()
     compiler = cc or os.environ.get("CC") or "cc"
     source = SOURCE.read_bytes()
-    key = hashlib.sha256(source + b"\0" + compiler.encode() + b"\0" + sys.platform.encode()).hexdigest()[:16]
+    key = hashlib.sha256(source + b"\0" + sys.platform.encode()).hexdigest()[:16]
     target = cache / f"{BUILTIN_NAME}-{key}.so"
     try:
         cache.mkdir(mode=0o755, parents=True, exist_ok=True)

@@ -1,0 +1,178 @@
+"""Call shells forked from a zygote (``--shell-spawn``): each is still a fresh process of its own.
+
+A fork inherits the zygote's memory, so what a fresh bash would have must be made anew in the
+child: its session, its ``$$``, ``$RANDOM``'s seed, ``$SECONDS``, and the call's marker in the
+initial environment, by which the worker finds the call's orphans (subshells that never exec
+included).  These tests fail if any of that is left as the zygote had it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, GatewayProcess, McpClient, run, text_of
+from worker.zygote import build_builtin
+
+# One line about the shell running it: $$ BASHPID session ppid SECONDS marker, then three $RANDOMs.
+DESCRIBE = ("set -- $(cut -d' ' -f4,6 /proc/$$/stat); "
+            "echo \"$$ $BASHPID $2 $1 $SECONDS $SANDBOX_SHELL $RANDOM $RANDOM $RANDOM\"; "
+            "tr '\\0' '\\n' </proc/$$/environ | grep '^SANDBOX_SHELL='; "
+            "tr '\\0' ' ' </proc/$1/cmdline")
+# The zygote's pid (only it still has the placeholder marker), as a call of the same worker sees it.
+FIND_ZYGOTE = ("for p in /proc/[0-9]*; do tr '\\0' '\\n' <$p/environ 2>/dev/null "
+               "| grep -q '^SANDBOX_SHELL=.*\\.zygote_' && echo ${p#/proc/}; done; true")
+
+
+def _describe(text: str) -> dict[str, object]:
+    line, environ, parent = text.splitlines()
+    pid, bashpid, sid, ppid, seconds, marker, *randoms = line.split()
+    return {"pid": pid, "bashpid": bashpid, "sid": sid, "ppid": ppid, "seconds": int(seconds),
+            "marker": marker, "randoms": randoms, "environ": environ, "parent": parent}
+
+
+def test_forked_shells_are_fresh_processes(start_gateway) -> None:
+    gw = start_gateway("--warm-shells", "0", workers=1)
+    assert gw.status()["workers"][0]["shell_spawn"] == "fork"
+
+    async def main() -> list[dict[str, object]]:
+        async with McpClient.connect(gw.url) as c:
+            first = _describe(text_of(await c.bash(DESCRIBE)))  # starts the zygote
+            await asyncio.sleep(2.5)  # so a $SECONDS inherited from the zygote would show
+            second = _describe(text_of(await c.bash(DESCRIBE)))
+            return [first, second]
+
+    shells = run(main())
+    for shell in shells:
+        assert shell["pid"] == shell["bashpid"] == shell["sid"]  # $$ is its own pid; its own session
+        assert "-m worker" in str(shell["parent"])  # the worker's child, not the zygote's
+        assert shell["environ"] == f"SANDBOX_SHELL={shell['marker']}"  # its marker in /proc/PID/environ
+    first, second = shells
+    assert first["pid"] != second["pid"] and first["marker"] != second["marker"]
+    assert first["randoms"] != second["randoms"]  # reseeded, not the zygote's sequence
+    assert second["seconds"] < 2  # counted from its own start
+
+
+def test_a_subshell_orphan_of_a_forked_shell_dies_with_its_call(start_gateway) -> None:
+    # The inner subshell never execs and is orphaned while the call runs: only the marker in its
+    # initial environment (the forked shell's, rewritten at fork) ties it to the call.
+    gw = start_gateway(workers=1)
+
+    async def main() -> tuple[str, str]:
+        async with McpClient.connect(gw.url) as c:
+            pid = text_of(await c.bash("( ( exec >/dev/null 2>&1; trap '' HUP TERM; sleep 60; : ) & echo $! )")).strip()
+            after = text_of(await c.bash(f"kill -0 {pid} 2>/dev/null && echo alive || echo gone"))
+            return pid, after
+
+    pid, after = run(main())
+    assert pid.isdigit()
+    assert after == "gone\n"
+
+
+def test_a_subshell_orphan_carries_its_calls_marker(start_gateway) -> None:
+    gw = start_gateway(workers=1)
+
+    async def main() -> str:
+        async with McpClient.connect(gw.url) as c:
+            res = await c.bash("( ( exec >/dev/null 2>&1; sleep 60; : ) & echo $! >orphan.pid ); sleep 0.2; "
+                               "echo $SANDBOX_SHELL; tr '\\0' '\\n' </proc/$(cat orphan.pid)/environ "
+                               "| grep '^SANDBOX_SHELL='")
+            return text_of(res)
+
+    marker, environ = run(main()).splitlines()
+    assert environ == f"SANDBOX_SHELL={marker}"
+
+
+def test_a_killed_zygote_is_replaced_and_no_call_fails(start_gateway) -> None:
+    gw = start_gateway("--warm-shells", "0", workers=1)
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            (zygote,) = text_of(await c.bash(FIND_ZYGOTE)).split()
+            res = await c.bash(f"kill -KILL {zygote}; echo sent")
+            assert text_of(res) == "sent\n"
+            for i in range(5):
+                res = await c.bash(f"echo call {i}")
+                assert (text_of(res), res["isError"]) == (f"call {i}\n", False)
+            (again,) = text_of(await c.bash(FIND_ZYGOTE)).split()
+            assert again != zygote
+
+    run(main())
+    assert gw.status()["workers"][0]["restarts"] == 0  # the worker lived on
+
+
+def test_exec_mode_execs_every_shell(start_gateway) -> None:
+    gw = start_gateway("--shell-spawn", "exec", workers=1)
+    assert gw.status()["workers"][0]["shell_spawn"] == "exec"
+
+    async def main() -> tuple[str, str]:
+        async with McpClient.connect(gw.url) as c:
+            mine = text_of(await c.bash("tr '\\0' ' ' </proc/$$/cmdline"))
+            return mine, text_of(await c.bash(FIND_ZYGOTE))
+
+    cmdline, zygotes = run(main())
+    assert "sandbox_fork" not in cmdline and "__sandbox_script" in cmdline
+    assert zygotes == ""
+
+
+def _no_compiler_env(tmp_path: Path) -> dict[str, str]:
+    return {"CC": "/bin/false", "SANDBOX_CACHE_DIR": str(tmp_path / "empty-cache")}
+
+
+def test_auto_execs_shells_when_the_builtin_cannot_be_built(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    gw = GatewayProcess(ws, workers=1, env=_no_compiler_env(tmp_path))
+    try:
+        assert gw.status()["workers"][0]["shell_spawn"] == "exec"
+
+        async def main() -> str:
+            async with McpClient.connect(gw.url) as c:
+                return text_of(await c.bash("echo still works"))
+
+        assert run(main()) == "still works\n"
+        assert "cannot build its bash builtin: /bin/false failed" in gw.log()
+    finally:
+        gw.stop()
+
+
+def test_fork_mode_refuses_to_start_without_the_builtin(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "gateway", "--shell-spawn", "fork", "--port", "0", "--no-auth",
+                           "--workspace", str(tmp_path / "ws")], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, env={**os.environ, **_no_compiler_env(tmp_path)})
+    assert proc.returncode != 0
+    assert "--shell-spawn fork: cannot build the zygote's bash builtin: /bin/false failed" in proc.stderr
+
+
+def test_the_builtin_is_built_once_and_only_from_a_trusted_place(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    path, why = build_builtin(cache)
+    assert path is not None, why
+    built = os.stat(path)
+    assert oct(built.st_mode & 0o777) == oct(0o644)
+    again, why = build_builtin(cache, cc="/bin/false")  # cached: the compiler is not run again
+    assert again == path, why
+    assert os.stat(path).st_mtime_ns == built.st_mtime_ns
+    os.chmod(path, 0o666)  # writable by others: rebuilt, not loaded
+    rebuilt, why = build_builtin(cache)
+    assert rebuilt == path and oct(os.stat(path).st_mode & 0o777) == oct(0o644), why
+    os.chmod(cache, 0o777)
+    refused, why = build_builtin(cache)
+    assert refused is None and "writable by others" in why
+    os.chmod(cache, 0o755)
+    failed, why = build_builtin(tmp_path / "other", cc="/bin/false")
+    assert failed is None and "/bin/false failed" in why
+
+
+@pytest.mark.parametrize("builtin", ["/etc/hostname", "/nonexistent/sandbox_fork.so"])
+def test_a_builtin_bash_cannot_load_falls_back_to_exec(tmp_path: Path, builtin: str) -> None:
+    from tests.test_shell_runner import run_all
+
+    outcomes = run_all(tmp_path, *(f"echo {i}" for i in range(5)), fork=builtin, forking=False)
+    assert [o.text for o in outcomes] == [f"{i}\n" for i in range(5)]
+    assert all(o.exit_code == 0 for o in outcomes)
