@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,9 +27,25 @@ DESCRIBE = ("set -- $(cut -d' ' -f4,6 /proc/$$/stat); "
             "echo \"$$ $BASHPID $2 $1 $SECONDS $SANDBOX_SHELL $RANDOM $RANDOM $RANDOM\"; "
             "tr '\\0' '\\n' </proc/$$/environ | grep '^SANDBOX_SHELL='; "
             "tr '\\0' ' ' </proc/$1/cmdline")
-# The zygote's pid (only it still has the placeholder marker), as a call of the same worker sees it.
-FIND_ZYGOTE = ("for p in /proc/[0-9]*; do tr '\\0' '\\n' <$p/environ 2>/dev/null "
-               "| grep -q '^SANDBOX_SHELL=.*\\.zygote_' && echo ${p#/proc/}; done; true")
+# For each process that is a fork of the zygote (its own shell, the zygote): pid and whether a call may
+# read its environment.
+SIBLINGS = ("for p in /proc/[0-9]*; do grep -qa 'fd/5 sandbox_fork' $p/cmdline 2>/dev/null || continue; "
+            "[ -r $p/environ ] && echo ${p#/proc/} readable || echo ${p#/proc/} hidden; done")
+
+
+def zygotes_of(worker: int) -> list[int]:
+    """Host pids of the worker's zygotes: its children still carrying the placeholder marker."""
+    found = []
+    for task in os.listdir(f"/proc/{worker}/task"):
+        with open(f"/proc/{worker}/task/{task}/children") as f:
+            for pid in map(int, f.read().split()):
+                try:
+                    with open(f"/proc/{pid}/environ", "rb") as e:
+                        if b".zygote_" in e.read():
+                            found.append(pid)
+                except OSError:
+                    pass
+    return found
 
 
 def _describe(text: str) -> dict[str, object]:
@@ -90,34 +109,60 @@ def test_a_subshell_orphan_carries_its_calls_marker(start_gateway) -> None:
 
 def test_a_killed_zygote_is_replaced_and_no_call_fails(start_gateway) -> None:
     gw = start_gateway("--warm-shells", "0", workers=1)
+    worker = gw.worker_pids()[0]
 
     async def main() -> None:
         async with McpClient.connect(gw.url) as c:
-            (zygote,) = text_of(await c.bash(FIND_ZYGOTE)).split()
-            res = await c.bash(f"kill -KILL {zygote}; echo sent")
-            assert text_of(res) == "sent\n"
+            assert text_of(await c.bash("echo first")) == "first\n"
+            (zygote,) = zygotes_of(worker)
+            os.kill(zygote, signal.SIGKILL)
             for i in range(5):
                 res = await c.bash(f"echo call {i}")
                 assert (text_of(res), res["isError"]) == (f"call {i}\n", False)
-            (again,) = text_of(await c.bash(FIND_ZYGOTE)).split()
+            (again,) = zygotes_of(worker)
             assert again != zygote
 
     run(main())
     assert gw.status()["workers"][0]["restarts"] == 0  # the worker lived on
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="--run-as needs root")
+def test_calls_cannot_read_or_trace_the_zygote() -> None:
+    # Non-dumpable: a call running as the same user could otherwise ptrace it, or write its memory
+    # through /proc, and so take over every shell forked after it.
+    base = Path(tempfile.mkdtemp(prefix="sandbox-zygote-"))  # a tool user needs a traversable parent
+    try:
+        base.chmod(0o755)
+        (base / "ws").mkdir()
+        gw = GatewayProcess(base / "ws", "--run-as", "nobody", "--warm-shells", "0", workers=1)
+        try:
+            async def main() -> str:
+                async with McpClient.connect(gw.url) as c:
+                    return text_of(await c.bash(f"echo me $$ $(id -un); {SIBLINGS}"))
+
+            lines = run(main()).splitlines()
+        finally:
+            gw.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    _, me, user = lines[0].split()
+    assert user == "nobody"
+    seen = dict(line.split() for line in lines[1:])
+    assert seen.pop(me) == "readable"  # a forked shell is dumpable again, like an exec-ed one
+    assert list(seen.values()) == ["hidden"]  # the zygote
+
+
 def test_exec_mode_execs_every_shell(start_gateway) -> None:
     gw = start_gateway("--shell-spawn", "exec", workers=1)
     assert gw.status()["workers"][0]["shell_spawn"] == "exec"
 
-    async def main() -> tuple[str, str]:
+    async def main() -> str:
         async with McpClient.connect(gw.url) as c:
-            mine = text_of(await c.bash("tr '\\0' ' ' </proc/$$/cmdline"))
-            return mine, text_of(await c.bash(FIND_ZYGOTE))
+            return text_of(await c.bash("tr '\\0' ' ' </proc/$$/cmdline"))
 
-    cmdline, zygotes = run(main())
+    cmdline = run(main())
     assert "sandbox_fork" not in cmdline and "__sandbox_script" in cmdline
-    assert zygotes == ""
+    assert zygotes_of(gw.worker_pids()[0]) == []
 
 
 def _no_compiler_env(tmp_path: Path) -> dict[str, str]:

@@ -18,7 +18,10 @@
  *   - the marker in SANDBOX_SHELL, both the shell variable (which its programs
  *     inherit) and its initial environment block, which /proc/PID/environ shows:
  *     the worker finds a call's orphans by it, subshells that never exec included;
- *   - $$ its own pid, $RANDOM reseeded, $SECONDS from zero.
+ *   - $$ its own pid, $RANDOM reseeded, $SECONDS from zero;
+ *   - dumpable again.  The zygote makes itself non-dumpable when bash loads the builtin,
+ *     so the calls (same user) cannot ptrace it or read its memory, which every later
+ *     shell would inherit; they can only kill it, and the worker starts another.
  *
  * It is built without bash's headers: the few declarations it needs are below
  * (struct builtin and WORD_LIST have kept this layout since bash 4).  The clone is
@@ -35,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -95,8 +99,15 @@ static int find_env_marker(void) {
   return -1;
 }
 
+/* Called by `enable -f` (bash 5+); returning 0 fails the load, and the zygote exits. */
+int sandbox_fork_builtin_load(char *name) {
+  (void)name;
+  return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 && find_env_marker() == 0;
+}
+
 static void become_fresh(int ctl, int fds[3], const char *marker) {
   setsid();
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
   /* Move the received descriptors out of the way before they land on 1-4. */
   for (int i = 0; i < 3; i++) {
     int high = fcntl(fds[i], F_DUPFD_CLOEXEC, 10);
@@ -124,7 +135,7 @@ static void become_fresh(int ctl, int fds[3], const char *marker) {
 static int sandbox_fork_builtin(WORD_LIST *list) {
   if (!list || !list->word) return 3;
   int ctl = atoi(list->word->word);
-  if (!env_marker && find_env_marker() != 0) return 3;
+  if (!env_marker) return 3;
   char marker[MARKER_MAX + 1];
   union { struct cmsghdr align; char buf[CMSG_SPACE(3 * sizeof(int))]; } control;
   struct iovec iov = { marker, MARKER_MAX };

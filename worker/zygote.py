@@ -93,8 +93,10 @@ def build_builtin(cache_dir: Path | None = None, *, cc: str | None = None, bash:
                 return None, f"{compiler} failed: {detail[-1] if detail else done.returncode}"
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)  # atomic: workers or gateways building at once all end with one file
+        # The builtin needs a SANDBOX_SHELL placeholder in the environment to load, as in a zygote.
         check = subprocess.run([bash, "--noprofile", "--norc", "-c", f'enable -f "$1" {BUILTIN_NAME}', "_",
-                                str(target)], stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+                                str(target)], stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
+                               env={**os.environ, "SANDBOX_SHELL": "_" * MARKER_CAPACITY})
     except (OSError, subprocess.TimeoutExpired) as exc:
         return None, str(exc)
     if check.returncode != 0:
