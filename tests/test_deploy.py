@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,19 @@ def test_dockerfile_runtime() -> None:
     assert entry[entry.index("sandbox-gateway") + 1 :][:2] == ["--host", "0.0.0.0"]
     cmd = [json.loads(rest) for i, rest in instrs if i == "CMD"]
     assert cmd and arg_value(cmd[-1], "--workspace") == "/workspace"
+
+
+def test_the_image_ships_the_zygote_builtin_built_ahead() -> None:
+    # The runtime has no compiler: the builder builds the builtin into the cache the gateway reads,
+    # else --shell-spawn auto would exec every shell.  The wheel must carry the C source for that.
+    instrs = dockerfile_instructions()
+    runs = " ".join(rest for i, rest in instrs if i == "RUN")
+    assert re.search(r"apt-get install[^&]*\bgcc\b", runs)
+    assert "SANDBOX_CACHE_DIR=/opt/sandbox-cache" in runs and "build_builtin()" in runs
+    assert ("COPY", "--from=builder /opt/sandbox-cache /opt/sandbox-cache") in instrs
+    assert ("ENV", "SANDBOX_CACHE_DIR=/opt/sandbox-cache") in instrs
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "zygote.c" in pyproject["tool"]["setuptools"]["package-data"]["worker"]
 
 
 def test_compose() -> None:

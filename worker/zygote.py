@@ -59,12 +59,13 @@ def default_cache_dir() -> Path:
 
 
 def _trusted(path: Path) -> bool:
-    """Ours and writable by nobody else: what bash will load into every call's shell."""
+    """Ours (or root's, as in an image built ahead) and writable by nobody else: what bash will load
+    into every call's shell."""
     try:
         st = os.lstat(path)
     except OSError:
         return False
-    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return st.st_uid in (os.geteuid(), 0) and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def build_builtin(cache_dir: Path | None = None, *, cc: str | None = None, bash: str = "/bin/bash",
