@@ -645,8 +645,8 @@ class ShellFactory:
             return None
         try:
             return zygote.fork(spawn.marker.encode(), (spawn.out_w, spawn.script_r, spawn.state_w))
-        except BlockingIOError:
-            return None  # its socket is full: exec this one
+        except (BlockingIOError, ValueError):
+            return None  # its socket is full, or the marker too long for it: exec this one
         except OSError as exc:
             logger.warning("the shell zygote stopped taking requests: %s", exc)
             self._drop_zygote(zygote, str(exc))

@@ -108,7 +108,8 @@ def build_builtin(cache_dir: Path | None = None, *, cc: str | None = None, bash:
 class Zygote:
     """The worker's end of one zygote: requests out, pids back, in order.
 
-    ``fork`` raises OSError when the request cannot be sent; the future it returns fails with
+    ``fork`` raises OSError when the request cannot be sent (ValueError for a marker that does not
+    fit the placeholder); the future it returns fails with
     OSError when the zygote refuses the request or dies first.  The zygote process itself is
     started and reaped by the ``ShellFactory``, which calls ``exited`` when it is gone.
     """
@@ -126,10 +127,10 @@ class Zygote:
 
     def fork(self, marker: bytes, fds: tuple[int, int, int]) -> asyncio.Future[int]:
         """Ask for a shell whose output, script and state pipes are ``fds`` (the zygote gets copies)."""
+        if len(marker) > MARKER_CAPACITY:
+            raise ValueError(f"marker longer than {MARKER_CAPACITY} bytes")
         if self.closed:
             raise OSError("the shell zygote is gone")
-        if len(marker) > MARKER_CAPACITY:
-            raise OSError(f"marker longer than {MARKER_CAPACITY} bytes")
         self.sock.sendmsg([marker], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
         future: asyncio.Future[int] = self.loop.create_future()
         self.pending.append(future)
