@@ -138,7 +138,9 @@ class Worker(asyncio.Protocol):
         while self.warm:
             shell = self.warm.popleft()
             if shell.exit is not None and not shell.exit.done():
-                self._refill()
+                # After the call has handed its script to the shell: a refill wakes the zygote, which
+                # would otherwise run (on this core, too) before the call's own shell does.
+                self.loop.call_soon(self._refill)
                 return shell
             shell.close_fds()
         waiter: asyncio.Future[Shell] = self.loop.create_future()
