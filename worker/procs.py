@@ -123,7 +123,7 @@ def _read_proc(path: str) -> bytes | None:
     except OSError:
         return None
     try:
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             chunk = os.read(fd, 65536)
             if not chunk:
@@ -649,7 +649,7 @@ class ShellFactory:
             return None  # its socket is full, or the marker too long for it: exec this one
         except OSError as exc:
             logger.warning("the shell zygote stopped taking requests: %s", exc)
-            self._drop_zygote(zygote, str(exc))
+            self._drop_zygote(zygote, str(exc), on_purpose=False)  # its exit tells whether it ever worked
             return None
 
     def _start_zygote(self, loop: asyncio.AbstractEventLoop) -> Zygote | None:
@@ -693,8 +693,9 @@ class ShellFactory:
         self._zygote = zygote
         return zygote
 
-    def _drop_zygote(self, zygote: Zygote, why: str) -> None:
-        zygote.dropped = True
+    def _drop_zygote(self, zygote: Zygote, why: str, *, on_purpose: bool = True) -> None:
+        """Close and kill ``zygote``; ``on_purpose`` keeps its exit from counting as a failure."""
+        zygote.dropped = on_purpose
         zygote.close(why)
         if zygote.pid is not None:
             try:
