@@ -126,6 +126,29 @@ def test_a_killed_zygote_is_replaced_and_no_call_fails(start_gateway) -> None:
     assert gw.status()["workers"][0]["restarts"] == 0  # the worker lived on
 
 
+def test_a_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_gateway) -> None:
+    # A call of the same user can SIGSTOP the zygote: its requests would wait forever. The worker
+    # kills a zygote that leaves a request unanswered past a second (checked at each heartbeat) and
+    # execs what waited.
+    gw = start_gateway("--warm-shells", "0", "--heartbeat-interval", "0.2", workers=1)
+    worker = gw.worker_pids()[0]
+
+    async def main() -> int:
+        async with McpClient.connect(gw.url) as c:
+            assert text_of(await c.bash("echo first")) == "first\n"
+            (zygote,) = zygotes_of(worker)
+            os.kill(zygote, signal.SIGSTOP)
+            for i in range(3):
+                res = await c.bash(f"echo call {i}", timeout=20)
+                assert (text_of(res), res["isError"]) == (f"call {i}\n", False)
+            return zygote
+
+    stopped = run(main())
+    assert not os.path.exists(f"/proc/{stopped}")  # killed, and reaped by the worker
+    (again,) = zygotes_of(worker)
+    assert again != stopped
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="--run-as needs root")
 def test_calls_cannot_read_or_trace_the_zygote() -> None:
     # Non-dumpable: a call running as the same user could otherwise ptrace it, or write its memory

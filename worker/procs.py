@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 MARKER_ENV = "SANDBOX_SHELL"
 ZYGOTE_BOOT_FAILURES = 3  # zygotes that die before forking a shell, in a row, before shells are exec-ed
+ZYGOTE_REPLY_TIMEOUT = 1.0  # seconds a fork request may wait before the zygote is taken for stuck
 F_SETPIPE_SZ = 1031
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
@@ -692,6 +693,15 @@ class ShellFactory:
         started.add_done_callback(on_started)
         self._zygote = zygote
         return zygote
+
+    def check_zygote(self) -> None:
+        """Called every heartbeat: a zygote that leaves a request unanswered is killed, and what
+        waited for it is exec-ed; the next shell starts another zygote."""
+        zygote = self._zygote
+        if zygote is not None and zygote.stalled(ZYGOTE_REPLY_TIMEOUT):
+            logger.warning("the shell zygote left a request unanswered for over %g s (stopped?); killing it",
+                           ZYGOTE_REPLY_TIMEOUT)
+            self._drop_zygote(zygote, "it stopped answering", on_purpose=False)
 
     def _drop_zygote(self, zygote: Zygote, why: str, *, on_purpose: bool = True) -> None:
         """Close and kill ``zygote``; ``on_purpose`` keeps its exit from counting as a failure."""

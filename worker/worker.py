@@ -445,6 +445,7 @@ class Worker(asyncio.Protocol):
             seq += 1
             self.send(p.Heartbeat(seq=seq, inflight=len(self.calls)))
             self.resize_warm_pool()
+            self.factory.check_zygote()
             self.reaper.reap()  # orphans wake nothing (only watched children have pidfds)
             self.reaper.prune()
             await asyncio.sleep(self.cfg.heartbeat_interval)

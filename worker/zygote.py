@@ -119,7 +119,7 @@ class Zygote:
         self.sock = sock
         self.pid: int | None = None
         self.served = 0  # shells forked
-        self.pending: deque[asyncio.Future[int]] = deque()
+        self.pending: deque[tuple[asyncio.Future[int], float]] = deque()  # with when each was sent
         self.closed = False
         self.dropped = False  # closed by the worker on purpose (not a failure)
         sock.setblocking(False)
@@ -133,7 +133,7 @@ class Zygote:
             raise OSError("the shell zygote is gone")
         self.sock.sendmsg([marker], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
         future: asyncio.Future[int] = self.loop.create_future()
-        self.pending.append(future)
+        self.pending.append((future, self.loop.time()))
         return future
 
     def _on_replies(self) -> None:
@@ -152,7 +152,7 @@ class Zygote:
             if not self.pending:
                 self.close("the shell zygote answered a request nobody made")
                 return
-            future = self.pending.popleft()
+            future, _ = self.pending.popleft()
             if value > 0:
                 self.served += 1
             if future.done():  # cancelled: the caller gave up, so the new shell goes at once
@@ -163,6 +163,11 @@ class Zygote:
             else:
                 future.set_exception(OSError(-value, f"the shell zygote could not fork: {os.strerror(-value)}"))
 
+    def stalled(self, limit: float) -> bool:
+        """Whether a request has waited longer than ``limit`` seconds: a fork takes well under a
+        millisecond, so the zygote is stopped (a call of the same user can SIGSTOP it) or stuck."""
+        return bool(self.pending) and self.loop.time() - self.pending[0][1] > limit
+
     def close(self, why: str = "the shell zygote was closed") -> None:
         """Stop talking to the zygote (its socket closed, it exits); pending requests fail with ``why``."""
         if self.closed:
@@ -171,6 +176,6 @@ class Zygote:
         self.loop.remove_reader(self.sock.fileno())
         self.sock.close()
         while self.pending:
-            future = self.pending.popleft()
+            future, _ = self.pending.popleft()
             if not future.done():
                 future.set_exception(OSError(why))
