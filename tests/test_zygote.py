@@ -149,6 +149,25 @@ def test_a_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_gateway) ->
     assert again != stopped
 
 
+def test_a_call_that_stops_every_waiting_shell_delays_no_later_call(start_gateway) -> None:
+    # The warm shells and the zygote run as the calls' user, so a call can SIGSTOP them all: the next
+    # call's shell is continued when it gets its script, and the stopped zygote is replaced.
+    gw = start_gateway("--heartbeat-interval", "0.2", workers=1)
+    stop_siblings = ('for s in /proc/[0-9]*/stat; do read -r pid comm state ppid rest <"$s" 2>/dev/null || continue; '
+                     '[ "$ppid" = "$PPID" ] && [ "$pid" != "$$" ] && [ "$comm" = "(bash)" ] && kill -STOP "$pid" '
+                     '&& echo "$pid"; done; true')
+
+    async def main() -> list[str]:
+        async with McpClient.connect(gw.url) as c:
+            stopped = text_of(await c.bash(stop_siblings)).split()
+            for i in range(4):
+                res = await c.bash(f"echo call {i}", timeout=20)
+                assert (text_of(res), res["isError"]) == (f"call {i}\n", False)
+            return stopped
+
+    assert len(run(main())) >= 2  # the zygote and at least one waiting shell
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="--run-as needs root")
 def test_calls_cannot_read_or_trace_the_zygote() -> None:
     # Non-dumpable: a call running as the same user could otherwise ptrace it, or write its memory

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shlex
@@ -228,6 +229,9 @@ class ShellRunner:
         timed_out = False
         exit_code: int | None = None
         try:
+            # A call of the same user may have stopped the shell while it waited (SIGSTOP): go on.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(shell.pid, signal.SIGCONT)
             # The script pipe is closed by write_all; the shell starts the command on EOF.
             script_fd, shell.script_fd = shell.script_fd, -1
             _write_nowait(loop, script_fd, script)
