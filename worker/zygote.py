@@ -70,7 +70,7 @@ def _trusted(path: Path) -> bool:
 
 def build_builtin(cache_dir: Path | None = None, *, cc: str | None = None, bash: str = "/bin/bash",
                   timeout: float = 120.0) -> tuple[str | None, str]:
-    """Compile ``zygote.c`` (once per source and compiler) and check that ``bash`` loads it.
+    """Compile ``zygote.c`` (once per version of the source) and check that ``bash`` loads it.
 
     Returns (path of the shared object, "") or (None, why not).  Runs programs: call it before
     an event loop starts.
@@ -109,9 +109,9 @@ class Zygote:
     """The worker's end of one zygote: requests out, pids back, in order.
 
     ``fork`` raises OSError when the request cannot be sent (ValueError for a marker that does not
-    fit the placeholder); the future it returns fails with
-    OSError when the zygote refuses the request or dies first.  The zygote process itself is
-    started and reaped by the ``ShellFactory``, which calls ``exited`` when it is gone.
+    fit the placeholder); the future it returns fails with OSError when the zygote refuses the
+    request or dies first.  The zygote process itself is started, reaped and killed by the
+    ``ShellFactory``, which closes this end when the process is gone.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
