@@ -107,29 +107,11 @@ def test_a_subshell_orphan_carries_its_calls_marker(start_gateway) -> None:
     assert environ == f"SANDBOX_SHELL={marker}"
 
 
-def test_a_killed_zygote_is_replaced_and_no_call_fails(start_gateway) -> None:
-    gw = start_gateway("--warm-shells", "0", workers=1)
-    worker = gw.worker_pids()[0]
-
-    async def main() -> None:
-        async with McpClient.connect(gw.url) as c:
-            assert text_of(await c.bash("echo first")) == "first\n"
-            (zygote,) = zygotes_of(worker)
-            os.kill(zygote, signal.SIGKILL)
-            for i in range(5):
-                res = await c.bash(f"echo call {i}")
-                assert (text_of(res), res["isError"]) == (f"call {i}\n", False)
-            (again,) = zygotes_of(worker)
-            assert again != zygote
-
-    run(main())
-    assert gw.status()["workers"][0]["restarts"] == 0  # the worker lived on
-
-
-def test_a_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_gateway) -> None:
-    # A call of the same user can SIGSTOP the zygote: its requests would wait forever. The worker
-    # kills a zygote that leaves a request unanswered past a second (checked at each heartbeat) and
-    # execs what waited.
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSTOP], ids=["killed", "stopped"])
+def test_a_killed_or_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_gateway, sig: int) -> None:
+    # A call of the same user can kill the zygote, or SIGSTOP it so that its requests wait forever.
+    # The worker starts another; a zygote that leaves a request unanswered past a second (checked at
+    # each heartbeat) is killed, and what waited for it is exec-ed.
     gw = start_gateway("--warm-shells", "0", "--heartbeat-interval", "0.2", workers=1)
     worker = gw.worker_pids()[0]
 
@@ -137,16 +119,17 @@ def test_a_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_gateway) ->
         async with McpClient.connect(gw.url) as c:
             assert text_of(await c.bash("echo first")) == "first\n"
             (zygote,) = zygotes_of(worker)
-            os.kill(zygote, signal.SIGSTOP)
+            os.kill(zygote, sig)
             for i in range(3):
                 res = await c.bash(f"echo call {i}", timeout=20)
                 assert (text_of(res), res["isError"]) == (f"call {i}\n", False)
             return zygote
 
-    stopped = run(main())
-    assert not os.path.exists(f"/proc/{stopped}")  # killed, and reaped by the worker
+    gone = run(main())
+    assert not os.path.exists(f"/proc/{gone}")  # killed, and reaped by the worker
     (again,) = zygotes_of(worker)
-    assert again != stopped
+    assert again != gone
+    assert gw.status()["workers"][0]["restarts"] == 0  # the worker lived on
 
 
 def test_a_call_that_stops_every_waiting_shell_delays_no_later_call(start_gateway) -> None:
