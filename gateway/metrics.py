@@ -60,6 +60,19 @@ class Metrics:
         for state in MCP_SERVER_STATES:
             self.mcp_servers.labels(state)
         self.queue_depth = Gauge("sandbox_queue_depth", "Calls waiting for a worker slot.", registry=r)
+        self.shell_spawn = Gauge(
+            "sandbox_worker_shell_spawn",
+            "Live workers by how they start call shells: fork (from their shell zygote) or exec.",
+            ["mode"],
+            registry=r,
+        )
+        self.zygote_restarts = Counter(
+            "sandbox_shell_zygote_restarts_total",
+            "Shell zygotes that died or stopped answering and were replaced (a call can kill or stop one).",
+            registry=r,
+        )
+        for mode in ("fork", "exec"):
+            self.shell_spawn.labels(mode)
         for state in WORKER_STATES:
             self.workers.labels(state)
         for reason in ("deadline", "heartbeat", "exited", "boot_failure"):

@@ -111,6 +111,8 @@ class WorkerHandle(asyncio.Protocol):
         self.last_seen = self.spawned_at
         self.exit_code: int | None = None
         self.watcher: asyncio.Task[None] | None = None
+        self.forking = False  # as the worker last reported (Hello, heartbeats)
+        self.zygote_restarts = 0
 
     # -- asyncio.Protocol
 
@@ -341,8 +343,12 @@ class WorkerPool:
                 if call is not None and call.on_progress is not None:
                     call.on_progress(msg.text)
             case p.Heartbeat():
-                pass
+                handle.forking = msg.forking
+                if msg.zygote_restarts > handle.zygote_restarts and self.role == "tools":
+                    self.metrics.zygote_restarts.inc(msg.zygote_restarts - handle.zygote_restarts)
+                handle.zygote_restarts = msg.zygote_restarts
             case p.Hello():
+                handle.forking = msg.forking
                 if handle.state == "starting":
                     if self.isolation == "pidns":
                         kids = children_of(handle.proc.pid)
@@ -597,6 +603,11 @@ class WorkerPool:
                 counts[h.state] = counts.get(h.state, 0) + 1
         for state, n in counts.items():
             self.metrics.workers.labels(state).set(n)
+        if self.role == "tools":
+            live = [s.handle for s in self.slots if s.handle is not None and s.handle.state == "ready"]
+            forking = sum(h.forking for h in live)
+            self.metrics.shell_spawn.labels("fork").set(forking)
+            self.metrics.shell_spawn.labels("exec").set(len(live) - forking)
         self.metrics.queue_depth.set(len(self.queue))
 
     def status(self) -> list[dict[str, Any]]:
@@ -613,7 +624,7 @@ class WorkerPool:
                 "inflight": len(h.calls) if h is not None else 0,
                 "restarts": slot.restarts,
                 "isolation": self.isolation,
-                "shell_spawn": "fork" if self.worker_cfg.shell_builtin else "exec",
+                "shell_spawn": "fork" if (h.forking if h is not None else self.worker_cfg.shell_builtin) else "exec",
                 "tool_uid": self.run_as[0] if self.run_as else os.geteuid(),
             })
         return out

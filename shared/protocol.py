@@ -97,6 +97,7 @@ class Hello(_Msg):
     pid: int  # pid in the worker's own pid namespace (1 under pidns isolation)
     isolation: str
     tree_kill: str = "subreaper"
+    forking: bool = False  # call shells are forked from a zygote (else exec-ed)
 
 
 class Heartbeat(_Msg):
@@ -104,6 +105,8 @@ class Heartbeat(_Msg):
 
     seq: int
     inflight: int
+    forking: bool = False  # still forking call shells (a worker gives up after zygotes keep failing)
+    zygote_restarts: int = 0  # zygotes replaced so far (killed, stopped, crashed), cumulative
 
 
 class Progress(_Msg):

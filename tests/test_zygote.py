@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, GatewayProcess, McpClient, run, text_of
+from tests.helpers import ROOT, GatewayProcess, McpClient, run, text_of, wait_for
 from worker.zygote import build_builtin
 
 # One line about the shell running it: $$ BASHPID session ppid SECONDS marker, then three $RANDOMs.
@@ -130,6 +130,10 @@ def test_a_killed_or_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_g
     (again,) = zygotes_of(worker)
     assert again != gone
     assert gw.status()["workers"][0]["restarts"] == 0  # the worker lived on
+    # operators see it: the worker reports the replacement in its next heartbeat, and forks on
+    wait_for(lambda: "sandbox_shell_zygote_restarts_total 1.0" in gw.metrics(), what="the restart counted")
+    assert 'sandbox_worker_shell_spawn{mode="fork"} 1.0' in gw.metrics()
+    assert gw.status()["workers"][0]["shell_spawn"] == "fork"
 
 
 def test_a_call_that_stops_every_waiting_shell_delays_no_later_call(start_gateway) -> None:
@@ -188,6 +192,9 @@ def test_exec_mode_execs_every_shell(start_gateway) -> None:
     cmdline = run(main())
     assert "sandbox_fork" not in cmdline and "__sandbox_script" in cmdline
     assert zygotes_of(gw.worker_pids()[0]) == []
+    metrics = gw.metrics()
+    assert 'sandbox_worker_shell_spawn{mode="exec"} 1.0' in metrics
+    assert 'sandbox_worker_shell_spawn{mode="fork"} 0.0' in metrics
 
 
 def _no_compiler_env(tmp_path: Path) -> dict[str, str]:

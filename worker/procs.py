@@ -557,6 +557,7 @@ class ShellFactory:
         self._zygote_template = self._make_template(self._zygote_argv, self._zygote_env) if fork_builtin else None
         self._zygote: Zygote | None = None
         self._zygote_boot_failures = 0
+        self.zygote_restarts = 0  # zygotes that died or stopped answering (not closed on purpose)
         self._serial = 0
         self.live: set[int] = set()  # pids of shells (and the zygote) not yet reaped
 
@@ -724,6 +725,7 @@ class ShellFactory:
             self._zygote = None
         if zygote.dropped or self._fork_builtin is None:
             return
+        self.zygote_restarts += 1
         if zygote.served:
             self._zygote_boot_failures = 0
             logger.warning("the shell zygote exited (%s) after %d shells; starting another", why, zygote.served)

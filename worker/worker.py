@@ -443,7 +443,8 @@ class Worker(asyncio.Protocol):
         seq = 0
         while True:
             seq += 1
-            self.send(p.Heartbeat(seq=seq, inflight=len(self.calls)))
+            self.send(p.Heartbeat(seq=seq, inflight=len(self.calls), forking=self.factory.forking,
+                                  zygote_restarts=self.factory.zygote_restarts))
             self.resize_warm_pool()
             self.factory.check_zygote()
             self.reaper.reap()  # orphans wake nothing (only watched children have pidfds)
@@ -531,7 +532,8 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
     stop = loop.create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-    worker.send(p.Hello(pid=os.getpid(), isolation=cfg.isolation, tree_kill="reaper+marker"))
+    worker.send(p.Hello(pid=os.getpid(), isolation=cfg.isolation, tree_kill="reaper+marker",
+                        forking=worker.factory.forking))
     worker._refill()
     beat = loop.create_task(worker.heartbeats())
     worker.start_background()
