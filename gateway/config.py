@@ -16,6 +16,7 @@ class GatewayConfig:
     host: str = "127.0.0.1"
     port: int = 8765
     workers: int = 2
+    spare_workers: int = 1
     workspace: str = "./workspace"
     token: str | None = None
     no_auth: bool = False
@@ -82,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--port", type=int, default=8765, help="port (default %(default)s; 0 = pick a free one)")
     ap.add_argument("--workers", type=_positive(int), default=max(2, os.cpu_count() or 2),
                     help="worker processes (default: CPU count, at least 2)")
+    ap.add_argument("--spare-workers", type=int, default=1, metavar="N",
+                    help="workers booted ahead that take the place of a lost worker at once, so the pool is "
+                    "full again without waiting for a boot (0 = none; default %(default)s)")
     ap.add_argument("--workspace", default="./workspace", help="directory tools run in (created)")
     ap.add_argument("--token", default=os.environ.get("SANDBOX_GATEWAY_TOKEN"),
                     help="bearer token clients must send (default: env SANDBOX_GATEWAY_TOKEN; "

@@ -12,7 +12,7 @@ __all__ = ["Metrics"]
 
 OUTCOMES = ("ok", "error", "timeout", "cancelled", "worker_lost")
 MCP_SERVER_STATES = ("starting", "running", "unhealthy", "restarting", "failed")
-WORKER_STATES = ("starting", "ready", "busy", "draining", "dead", "failed")
+WORKER_STATES = ("starting", "ready", "busy", "draining", "dead", "failed", "spare")
 
 _CALL_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
 _QUEUE_BUCKETS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60)

@@ -8,6 +8,8 @@ Promises:
   refilled with backoff.
 - One supervisor task owns heartbeat checks; one task per worker watches its
   process; every task the pool starts is cancelled by ``close``.
+- Spare workers (``--spare-workers``) boot ahead and take the slot of a worker
+  that is lost at once, so the pool is full again without waiting for a boot.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ logger = logging.getLogger(__name__)
 BOOT_ERROR = 3  # worker.worker.BOOT_ERROR
 BOOT_TIMEOUT = 15.0
 KILL_WAIT = 3.0
+SPARE = -1  # the slot of a worker that waits, booted, to take the place of a lost one
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -224,6 +227,10 @@ class WorkerPool:
         )
         self.run_as = run_as
         self.slots = [_Slot() for _ in range(cfg.workers if role == "tools" else 1)]
+        self.spare_target = cfg.spare_workers if role == "tools" else 0
+        self.spares: list[WorkerHandle] = []  # booting or booted, not yet in a slot
+        self._spares_spawning = 0
+        self._spare_failures = 0  # spares in a row that died before they were ready
         self.queue: collections.deque[PendingCall] = collections.deque()
         self.tasks: set[asyncio.Task[Any]] = set()
         self.closing = False
@@ -236,6 +243,7 @@ class WorkerPool:
     async def start(self) -> None:
         for slot in range(len(self.slots)):
             await self._spawn(slot)
+        self._replenish_spares()
         self._own(self._supervise(), "supervisor")
 
     def _own(self, coro: Any, name: str) -> asyncio.Task[Any]:
@@ -244,11 +252,12 @@ class WorkerPool:
         task.add_done_callback(self.tasks.discard)
         return task
 
-    async def _spawn(self, slot: int) -> None:
+    async def _spawn(self, slot: int) -> WorkerHandle | None:
+        """Start a worker for ``slot`` (``SPARE``: a spare); None when its process could not start."""
         self._generation += 1
-        marker = f"{self.nonce}.{slot}.{self._generation}"
+        marker = f"{self.nonce}.{'spare' if slot == SPARE else slot}.{self._generation}"
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        wcfg = msgspec.structs.replace(self.worker_cfg, worker_id=slot)
+        wcfg = msgspec.structs.replace(self.worker_cfg, worker_id=max(slot, 0))
         log_level = "DEBUG" if self.cfg.log_level.upper() == "DEBUG" else "WARNING"
         argv = [sys.executable, "-m", "worker", "--fd", str(child.fileno()), "--config",
                 dump_worker_config(wcfg), "--log-level", log_level]
@@ -266,17 +275,23 @@ class WorkerPool:
         except OSError as exc:
             parent.close()
             logger.error("cannot start worker %d: %s", slot, exc)
+            if slot == SPARE:
+                return None
             self.slots[slot].boot_failures += 1
             self.metrics.worker_restarts.labels("boot_failure").inc()
             self._schedule_respawn(slot, "boot_failure")
-            return
+            return None
         finally:
             child.close()
         handle = WorkerHandle(self, slot, marker, proc)
-        self.slots[slot].handle = handle
+        if slot == SPARE:
+            self.spares.append(handle)
+        else:
+            self.slots[slot].handle = handle
         loop = asyncio.get_running_loop()
         await loop.create_connection(lambda: handle, sock=parent)
         handle.watcher = self._own(self._watch(handle), f"watch-worker-{slot}")
+        return handle
 
     async def _watch(self, handle: WorkerHandle) -> None:
         code = await handle.proc.wait()
@@ -291,8 +306,7 @@ class WorkerPool:
         while True:
             await asyncio.sleep(interval)
             now = time.monotonic()
-            for slot in self.slots:
-                h = slot.handle
+            for h in [s.handle for s in self.slots] + self.spares:
                 if h is None:
                     continue
                 if h.state == "starting" and now - h.spawned_at > BOOT_TIMEOUT:
@@ -305,7 +319,7 @@ class WorkerPool:
     async def close(self) -> None:
         """Stop every worker (Shutdown, then SIGTERM, then SIGKILL of the whole tree)."""
         self.closing = True
-        handles = [s.handle for s in self.slots if s.handle is not None and s.handle.state != "dead"]
+        handles = [h for h in [s.handle for s in self.slots] + self.spares if h is not None and h.state != "dead"]
         for h in handles:
             h.send(p.Shutdown())
             with contextlib.suppress(ProcessLookupError):
@@ -355,6 +369,10 @@ class WorkerPool:
                         if kids:
                             handle.host_pid = kids[0]
                     handle.state = "ready"
+                    if handle.slot == SPARE:
+                        self._spare_failures = 0
+                        logger.debug("spare %s worker ready (pid %d)", self.role, handle.host_pid)
+                        return
                     self.slots[handle.slot].boot_failures = 0
                     self.ready_event.set()
                     logger.debug("%s worker %d ready (pid %d, %s)", self.role, handle.slot, handle.host_pid,
@@ -390,6 +408,15 @@ class WorkerPool:
         if handle.transport is not None:
             handle.transport.abort()
         self._kill_tree(handle)
+        if handle.slot == SPARE:
+            if reason is not None:
+                logger.log(logging.INFO if self.closing else logging.WARNING, "spare worker (pid %d) killed: %s",
+                           handle.host_pid, detail)
+            if handle in self.spares:
+                self.spares.remove(handle)
+            if not self.closing and reason is not None:
+                self._spare_lost(was_starting=was_starting or reason == "boot_failure")
+            return
         if self.on_lost is not None:
             self.on_lost(handle)
         if reason is not None:
@@ -422,6 +449,8 @@ class WorkerPool:
 
     def _schedule_respawn(self, slot_no: int, reason: str) -> None:
         slot = self.slots[slot_no]
+        if self._adopt_spare(slot_no):
+            return
         if slot.boot_failures >= self.cfg.boot_failure_limit:
             slot.failed = True
             if slot.handle is not None:
@@ -440,8 +469,59 @@ class WorkerPool:
 
     async def _respawn_after(self, slot: int, delay: float) -> None:
         await asyncio.sleep(delay)
-        if not self.closing:
+        if not self.closing and not self._adopt_spare(slot):  # a spare may have booted meanwhile
             await self._spawn(slot)
+
+    # ---- spares -------------------------------------------------------------------------
+
+    def _adopt_spare(self, slot_no: int) -> bool:
+        """Put a booted spare in ``slot_no`` (whose worker is gone); False when none is ready."""
+        spare = next((h for h in self.spares if h.state == "ready"), None)
+        if spare is None:
+            return False
+        self.spares.remove(spare)
+        spare.slot = slot_no
+        slot = self.slots[slot_no]
+        slot.handle = spare
+        slot.boot_failures = 0
+        self.ready_event.set()
+        logger.info("spare worker (pid %d) took worker slot %d", spare.host_pid, slot_no)
+        if self.on_ready is not None:
+            self.on_ready(spare)
+        self._pump()
+        self._replenish_spares()
+        return True
+
+    def _replenish_spares(self) -> None:
+        """Start spares until there are ``--spare-workers`` of them (never while closing)."""
+        while not self.closing and len(self.spares) + self._spares_spawning < self.spare_target:
+            self._spares_spawning += 1
+            self._own(self._spawn_spare(0.0), "spare")
+
+    async def _spawn_spare(self, delay: float) -> None:
+        handle = None
+        try:
+            await asyncio.sleep(delay)
+            if self.closing:
+                return
+            handle = await self._spawn(SPARE)
+        finally:
+            self._spares_spawning -= 1
+        if handle is None:
+            self._spare_lost(was_starting=True)
+
+    def _spare_lost(self, *, was_starting: bool) -> None:
+        """A spare died: start another, backing off while they die before they are ready."""
+        if was_starting:
+            self._spare_failures += 1
+        if self._spare_failures >= self.cfg.boot_failure_limit:
+            logger.error("%d spare workers in a row failed to boot; no more spares", self._spare_failures)
+            return
+        if len(self.spares) + self._spares_spawning >= self.spare_target:
+            return
+        delay = 0.0 if not self._spare_failures else min(0.2 * 2 ** (self._spare_failures - 1), 10.0)
+        self._spares_spawning += 1
+        self._own(self._spawn_spare(delay + random.uniform(0, 0.05)), "spare")
 
     # ---- dispatch -----------------------------------------------------------------------
 
@@ -601,6 +681,7 @@ class WorkerPool:
                 counts["busy"] += 1
             else:
                 counts[h.state] = counts.get(h.state, 0) + 1
+        counts["spare"] = sum(h.state == "ready" for h in self.spares)
         for state, n in counts.items():
             self.metrics.workers.labels(state).set(n)
         if self.role == "tools":

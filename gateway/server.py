@@ -126,6 +126,7 @@ class Gateway:
                 "workers": self.pool.status(),
                 "sessions": len(self.sessions),
                 "queue": len(self.pool.queue),
+                "spare_workers": sum(h.state == "ready" for h in self.pool.spares),
                 "draining": self.draining,
                 "isolation": self.pool.isolation,
                 "mcp": self.mcp_servers.status(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import time
 
@@ -127,10 +128,17 @@ def _is_zombie(pid: int) -> bool:
 
 # 3c. A worker that cannot boot stops the respawn loop with a clear log line; readiness goes 503.
 def test_boot_failures_stop_respawning(start_gateway) -> None:
-    gw = start_gateway(workers=1)
+    gw = start_gateway("--spare-workers", "1", workers=1)
     [pid] = gw.worker_pids()
+    wait_for(lambda: gw.status()["spare_workers"] == 1, what="the spare booted")
     gw.workspace.rename(gw.workspace.with_name("moved-away"))  # new workers cannot enter it
     os.kill(pid, signal.SIGKILL)
+    # The spare (booted before) takes the slot; the spares after it cannot boot, and stop.
+    wait_for(lambda: gw.worker_pids()[0] not in (pid, None), what="the spare in the slot")
+    wait_for(lambda: "spare workers in a row failed to boot; no more spares" in gw.log(), 60,
+             what="spares given up")
+    assert gw.status()["workers"][0]["state"] == "ready"
+    os.kill(gw.worker_pids()[0], signal.SIGKILL)
     wait_for(lambda: "not respawning" in gw.log(), 60, what="give-up log line")
     assert "failed to boot 5 times in a row" in gw.log()
     assert gw.status()["workers"][0]["state"] == "failed"
@@ -144,6 +152,29 @@ def test_boot_failures_stop_respawning(start_gateway) -> None:
             assert res["isError"] and "every worker failed to start 5 times in a row" in text_of(res)
 
     run(main())
+
+
+# 3d. A spare worker, booted ahead, takes a lost worker's slot at once; another spare boots after it.
+def test_a_spare_takes_the_slot_of_a_killed_worker(start_gateway) -> None:
+    gw = start_gateway("--heartbeat-interval", "0.2", workers=1)  # --spare-workers defaults to 1
+    wait_for(lambda: gw.status()["spare_workers"] == 1, what="the spare booted")
+    wait_for(lambda: 'sandbox_workers{state="spare"} 1.0' in gw.metrics(), what="the spare in the metrics")
+    [pid] = gw.worker_pids()
+    os.kill(pid, signal.SIGKILL)
+    took = wait_for(lambda: re.search(r"spare worker \(pid (\d+)\) took worker slot 0", gw.log()),
+                    what="the spare taking the slot")
+    spare_pid = int(took.group(1))
+    wait_for(lambda: gw.worker_pids() == [spare_pid], what="the spare's pid in the slot")
+    assert gw.status()["workers"][0]["restarts"] == 1
+    wait_for(lambda: gw.status()["spare_workers"] == 1, what="a new spare")
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as c:
+            res = await c.bash("echo served")
+            assert (text_of(res), res["isError"]) == ("served\n", False)
+
+    run(main())
+    assert gw.worker_pids() == [spare_pid]  # the call ran on it; the new spare took no calls
 
 
 # 4. Output is bounded (head + tail, marker) and nothing grows past ~100 MB; invalid UTF-8 is replaced.
