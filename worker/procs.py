@@ -239,6 +239,8 @@ def kill_marked_tree(
             break
         os.sched_yield()
         reap()
+    if signalled:
+        reap()  # and gone as zombies too: ``kill -0`` still finds a zombie (orphans wake no pidfd)
     return len(signalled)
 
 
