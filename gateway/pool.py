@@ -274,7 +274,7 @@ class WorkerPool:
             )
         except OSError as exc:
             parent.close()
-            logger.error("cannot start worker %d: %s", slot, exc)
+            logger.error("cannot start %s: %s", "a spare worker" if slot == SPARE else f"worker {slot}", exc)
             if slot == SPARE:
                 return None
             self.slots[slot].boot_failures += 1
