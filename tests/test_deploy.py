@@ -41,11 +41,13 @@ GAUGES = {
     "sandbox_sessions",
     "sandbox_max_sessions",
     "sandbox_mcp_servers",
+    "sandbox_worker_shell_spawn",
 }
 COUNTERS = {
     "sandbox_worker_restarts_total",
     "sandbox_deadline_kills_total",
     "sandbox_mcp_server_restarts_total",
+    "sandbox_shell_zygote_restarts_total",
 }
 CONTRACT_METRICS = (
     {h + suffix for h in HISTOGRAMS for suffix in ("_bucket", "_count", "_sum")} | GAUGES | COUNTERS
