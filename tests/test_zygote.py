@@ -3,7 +3,9 @@
 A fork inherits the zygote's memory, so what a fresh bash would have must be made anew in the
 child: its session, its ``$$``, ``$RANDOM``'s seed, ``$SECONDS``, and the call's marker in the
 initial environment, by which the worker finds the call's orphans (subshells that never exec
-included).  These tests fail if any of that is left as the zygote had it.
+included).  These tests fail if any of that is left as the zygote had it.  The rest cover what
+calls can do to the zygote (kill, stop, read), and the fallbacks to exec when it cannot be built
+or loaded.
 """
 
 from __future__ import annotations
