@@ -279,3 +279,20 @@ async def async_until(check: Callable[[], Awaitable[Any]], limit: float = 30.0, 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {limit * SCALE:g} s waiting for {what}; last: {value!r}")
         await asyncio.sleep(0.1)
+
+
+def worker_shells(worker_pid: int, *, zygote: bool = False) -> list[int]:
+    """A worker's shells still waiting for their script (or, with ``zygote``, its shell zygotes,
+    which alone keep the placeholder marker), as host pids."""
+    from worker.procs import children_of
+
+    found = []
+    for pid in children_of(worker_pid):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as c, open(f"/proc/{pid}/environ", "rb") as e:
+                if b"__sandbox_script <&3" in c.read() and (b".zygote_" in e.read()) == zygote:
+                    found.append(pid)
+        except OSError:
+            pass
+    return found
+

@@ -20,6 +20,7 @@ from tests.helpers import (
     text_of,
     unique_sleep,
     wait_for,
+    worker_shells,
 )
 
 
@@ -364,26 +365,11 @@ def test_large_command_arrives_exactly(gateway) -> None:
     run(main())
 
 
-def _idle_shells(worker_pid: int) -> int:
-    """Pre-started shells of a worker: its children still waiting for their script (not the zygote)."""
-    count = 0
-    for task in os.listdir(f"/proc/{worker_pid}/task"):
-        with open(f"/proc/{worker_pid}/task/{task}/children") as f:
-            for pid in f.read().split():
-                try:
-                    with open(f"/proc/{pid}/cmdline", "rb") as c, open(f"/proc/{pid}/environ", "rb") as e:
-                        if b"__sandbox_script <&3" in c.read() and b".zygote_" not in e.read():
-                            count += 1
-                except OSError:
-                    pass
-    return count
-
-
 def test_warm_pool_grows_with_load_and_shrinks_when_idle(start_gateway) -> None:
     gw = start_gateway("--warm-shells", "1", "--max-warm-shells", "4", "--heartbeat-interval", "0.2",
                        workers=1)
     worker = gw.worker_pids()[0]
-    wait_for(lambda: _idle_shells(worker) == 1, what="one pre-started shell")
+    wait_for(lambda: len(worker_shells(worker)) == 1, what="one pre-started shell")
 
     async def main() -> None:
         async with McpClient.connect(gw.url) as c:
@@ -391,8 +377,8 @@ def test_warm_pool_grows_with_load_and_shrinks_when_idle(start_gateway) -> None:
             assert [text_of(r) for r in results] == ["ok\n"] * 6
 
     run(main())
-    wait_for(lambda: _idle_shells(worker) == 4, what="the pool grown to --max-warm-shells")
-    wait_for(lambda: _idle_shells(worker) == 1, what="the pool shrunk back to --warm-shells")
+    wait_for(lambda: len(worker_shells(worker)) == 4, what="the pool grown to --max-warm-shells")
+    wait_for(lambda: len(worker_shells(worker)) == 1, what="the pool shrunk back to --warm-shells")
 
 
 def test_tools_get_a_utf8_locale(gateway) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, GatewayProcess, McpClient, run, text_of, wait_for
+from tests.helpers import ROOT, GatewayProcess, McpClient, run, text_of, wait_for, worker_shells
 from worker.zygote import build_builtin
 
 # One line about the shell running it: $$ BASHPID session ppid SECONDS marker, then three $RANDOMs.
@@ -33,21 +33,6 @@ DESCRIBE = ("set -- $(cut -d' ' -f4,6 /proc/$$/stat); "
 # read its environment.
 SIBLINGS = ("for p in /proc/[0-9]*; do grep -qa 'fd/5 sandbox_fork' $p/cmdline 2>/dev/null || continue; "
             "[ -r $p/environ ] && echo ${p#/proc/} readable || echo ${p#/proc/} hidden; done")
-
-
-def zygotes_of(worker: int) -> list[int]:
-    """Host pids of the worker's zygotes: its children still carrying the placeholder marker."""
-    found = []
-    for task in os.listdir(f"/proc/{worker}/task"):
-        with open(f"/proc/{worker}/task/{task}/children") as f:
-            for pid in map(int, f.read().split()):
-                try:
-                    with open(f"/proc/{pid}/environ", "rb") as e:
-                        if b".zygote_" in e.read():
-                            found.append(pid)
-                except OSError:
-                    pass
-    return found
 
 
 def _describe(text: str) -> dict[str, object]:
@@ -120,7 +105,7 @@ def test_a_killed_or_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_g
     async def main() -> int:
         async with McpClient.connect(gw.url) as c:
             assert text_of(await c.bash("echo first")) == "first\n"
-            (zygote,) = zygotes_of(worker)
+            (zygote,) = worker_shells(worker, zygote=True)
             os.kill(zygote, sig)
             for i in range(3):
                 res = await c.bash(f"echo call {i}", timeout=20)
@@ -129,7 +114,7 @@ def test_a_killed_or_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_g
 
     gone = run(main())
     assert not os.path.exists(f"/proc/{gone}")  # killed, and reaped by the worker
-    (again,) = zygotes_of(worker)
+    (again,) = worker_shells(worker, zygote=True)
     assert again != gone
     assert gw.status()["workers"][0]["restarts"] == 0  # the worker lived on
     # operators see it: the worker reports the replacement in its next heartbeat, and forks on
@@ -193,7 +178,7 @@ def test_exec_mode_execs_every_shell(start_gateway) -> None:
 
     cmdline = run(main())
     assert "sandbox_fork" not in cmdline and "__sandbox_script" in cmdline
-    assert zygotes_of(gw.worker_pids()[0]) == []
+    assert worker_shells(gw.worker_pids()[0], zygote=True) == []
     metrics = gw.metrics()
     assert 'sandbox_worker_shell_spawn{mode="exec"} 1.0' in metrics
     assert 'sandbox_worker_shell_spawn{mode="fork"} 0.0' in metrics
