@@ -43,6 +43,27 @@ def test_returns_when_shell_exits_and_kills_leftovers(gateway) -> None:
     run(main())
 
 
+# 1b. ... and they are dead (reaped, not zombies) by the time the answer comes: the next call's `kill -0`
+# finds none of them.  Each round is a race against the kill; the loop makes losing it show.
+@pytest.mark.parametrize("spawn", ["fork", "exec"])
+def test_what_a_call_started_is_dead_when_it_answers(start_gateway, spawn: str) -> None:
+    gw = start_gateway("--shell-spawn", spawn, workers=1)
+    start = ("( exec >/dev/null 2>&1; trap '' HUP TERM; sleep 60; : ) & a=$!; "
+             "setsid sleep 60 >/dev/null 2>&1 & echo $a $!")
+
+    async def main() -> list[str]:
+        seen = []
+        async with McpClient.connect(gw.url) as c:
+            for _ in range(20):
+                pids = text_of(await c.bash(start)).split()
+                assert len(pids) == 2 and all(p.isdigit() for p in pids), pids
+                check = " ".join(f"kill -0 {p} 2>/dev/null && echo {p} alive;" for p in pids)
+                seen.append(text_of(await c.bash(check + " echo checked")))
+        return seen
+
+    assert set(run(main())) == {"checked\n"}
+
+
 # 2. Timeout: partial output, timed_out, the whole tree gone (setsid, nohup, double fork), both isolations.
 @pytest.mark.parametrize("isolation", ["pidns", "subreaper"])
 def test_timeout_kills_detached_descendants(start_gateway, isolation: str) -> None:

@@ -47,9 +47,12 @@ async def _run_all(workspace: Path, commands: list[str], *, sigchld: bool = Fals
                            marker_prefix=f"test.{os.getpid()}", fork_builtin=fork_builtin)
     strangers = set(children_of(os.getpid()))  # never kill what this test process had before
 
-    def cleanup(shell: Shell, alive: bool) -> int:
+    async def cleanup(shell: Shell, alive: bool) -> int:
         exclude = (strangers | factory.live) - {shell.pid}
-        return kill_marked_tree(shell.pid if alive else None, shell.marker, exclude=exclude, reap=reaper.reap)
+        killed = kill_marked_tree(shell.pid if alive else None, shell.marker, exclude=exclude, reaper=reaper)
+        async with asyncio.timeout(10):
+            await reaper.gone(killed)
+        return len(killed)
 
     async def acquire() -> Shell:
         return await factory.spawn_later(loop)

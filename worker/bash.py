@@ -140,7 +140,7 @@ class ShellRunner:
         max_output: int,
         drain_timeout: float,
         acquire: Callable[[], Awaitable[Shell]],
-        cleanup: Callable[[Shell, bool], int],
+        cleanup: Callable[[Shell, bool], Awaitable[int]],
     ) -> None:
         self.workspace = os.path.realpath(workspace)
         self.base_env = base_env
@@ -251,7 +251,7 @@ class ShellRunner:
             killed_shell = not shell.exit.done()
             if not eof:
                 eof = read_available(out_fd, sink, 2 * self.max_output + (1 << 20))
-            killed = self._cleanup(shell, killed_shell)
+            killed = await self._cleanup(shell, killed_shell)
             if killed_shell and record.rc is None:
                 try:
                     async with asyncio.timeout(1.0):

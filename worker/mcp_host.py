@@ -377,7 +377,7 @@ class McpHost(Worker):
 
     def kill_program(self, prog: Program) -> None:
         kill_marked_tree(None if prog.exit.done() else prog.pid, prog.marker,
-                         exclude=(self.factory.live | self.owned) - {prog.pid}, reap=self.reaper.reap)
+                         exclude=(self.factory.live | self.owned) - {prog.pid}, reaper=self.reaper)
 
     # ---- reporting --------------------------------------------------------------------
 

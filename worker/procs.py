@@ -42,6 +42,7 @@ __all__ = [
     "ShellFactory",
     "SpawnerThread",
     "children_of",
+    "in_proc",
     "kill_marked_tree",
     "main_thread_children",
     "pidfds_work",
@@ -180,6 +181,11 @@ def _marker_of(pid: int) -> bytes | None:
     return None
 
 
+def in_proc(pid: int) -> bool:
+    """Whether ``pid`` is still in the process table (a zombie counts: ``kill -0`` finds it)."""
+    return _read_proc(f"/proc/{pid}/stat") is not None
+
+
 def _is_zombie(pid: int) -> bool:
     stat = _read_proc(f"/proc/{pid}/stat")
     if stat is None:
@@ -193,16 +199,17 @@ def kill_marked_tree(
     marker: bytes | None,
     *,
     exclude: set[int],
-    reap: Callable[[], None],
+    reaper: Reaper,
     rounds: int = 100,
-) -> int:
+) -> set[int]:
     """SIGKILL ``root``'s descendants and every orphan of ours that carries ``marker``.
 
     ``marker=None`` means every orphan and every other child of ours not in ``exclude``.
     Orphans (children of our main thread not in ``exclude``) with no readable marker
     are killed too: a process that wiped its environment cannot hide.  Repeats until a
-    round finds nothing, so processes forked during the kill are caught as well; then
-    until every one is dead.  Returns how many processes were signalled.
+    round finds nothing, so processes forked during the kill are caught as well.
+    Returns the pids signalled: ``await reaper.gone(pids)`` waits until they are dead and
+    reaped (each is reaped as it dies; with pidfds that is as soon as it dies).
     """
     me = os.getpid()
     # A SIGKILLed process runs no more user code and its forks fail, so it is signalled once;
@@ -225,23 +232,9 @@ def kill_marked_tree(
         victims = {p for p in victims if p not in signalled and not _is_zombie(p)}
         if not victims:
             break
-        for pid in victims:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                signalled.add(pid)
-            except ProcessLookupError:
-                pass
-        reap()
-    # Then wait (briefly: SIGKILL takes well under a millisecond) until they are dead, so whoever
-    # looks right after the call sees none of them.
-    for _ in range(rounds):
-        if all(_is_zombie(pid) for pid in signalled):
-            break
-        os.sched_yield()
-        reap()
-    if signalled:
-        reap()  # and gone as zombies too: ``kill -0`` still finds a zombie (orphans wake no pidfd)
-    return len(signalled)
+        signalled.update(pid for pid in victims if reaper.kill(pid))
+        reaper.reap()
+    return signalled
 
 
 # ---- reaping ---------------------------------------------------------------------------
@@ -272,6 +265,8 @@ class Reaper:
         self._waiters: dict[int, asyncio.Future[int]] = {}
         self._early: dict[int, tuple[int, float]] = {}  # reaped before watched: pid -> (status, when)
         self._pidfds: dict[int, int] = {}  # watched pid -> its pidfd
+        # killed, not yet dead (with pidfds only): pid -> (its pidfd, done when dead and reaped)
+        self._dying: dict[int, tuple[int, asyncio.Future[None]]] = {}
         self.uses_pidfd = pidfds_work()
         self._installed = False
 
@@ -285,6 +280,8 @@ class Reaper:
             self._loop.remove_signal_handler(signal.SIGCHLD)
         for pid in list(self._pidfds):
             self._close_pidfd(pid)
+        for pid in list(self._dying):
+            self._buried(pid)
         self._installed = False
 
     def watch(self, pid: int) -> asyncio.Future[int]:
@@ -313,6 +310,59 @@ class Reaper:
         if pidfd is not None:
             self._loop.remove_reader(pidfd)
             os.close(pidfd)
+
+    def kill(self, pid: int) -> bool:
+        """SIGKILL ``pid`` (any process, not only a child); False if it was gone.
+
+        With pidfds, a pidfd opened before the signal wakes a reap the moment it dies, so a
+        killed orphan (which has no watcher) does not linger as a zombie until the next heartbeat,
+        and ``gone`` can wait for it.  The pidfd also pins the process: the signal cannot reach
+        another process that reused the pid."""
+        if pid in self._dying:
+            return False
+        try:
+            if not self.uses_pidfd:
+                os.kill(pid, signal.SIGKILL)
+                return True
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            return False
+        try:
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            os.close(pidfd)
+            return False
+        self._dying[pid] = (pidfd, self._loop.create_future())
+        self._loop.add_reader(pidfd, self._died, pid)
+        return True
+
+    def _died(self, pid: int) -> None:
+        self.reap()  # the dead one first, if it is ours: then ``gone`` means gone from ``kill -0``
+        self._buried(pid)
+
+    def _buried(self, pid: int) -> None:
+        pidfd, fut = self._dying.pop(pid)
+        self._loop.remove_reader(pidfd)
+        os.close(pidfd)
+        if not fut.done():
+            fut.set_result(None)
+
+    async def gone(self, pids: set[int]) -> None:
+        """Wait until every one of ``pids`` (signalled by ``kill``) is dead and, if ours, reaped.
+
+        Then whoever looks (the next call's ``kill -0``, a server binding the port a killed one
+        had) finds none of them.  Bound it at the call site: a process stuck in the kernel (D
+        state) dies only when it gets out."""
+        if self.uses_pidfd:
+            waits = [self._dying[pid][1] for pid in pids if pid in self._dying]
+            if waits:
+                await asyncio.wait(waits)
+            return
+        # Without pidfds: poll.  A SIGCHLD reaps our children; a killed grandchild becomes ours
+        # when its parent dies, so every pid ends up with no /proc entry.
+        while any(map(in_proc, pids)):
+            await asyncio.sleep(0.001)
+            self.reap()
 
     def reap(self) -> None:
         while True:

@@ -38,6 +38,7 @@ from worker.procs import (
     Shell,
     ShellFactory,
     children_of,
+    in_proc,
     kill_marked_tree,
     main_thread_children,
     pidfds_work,
@@ -52,6 +53,10 @@ logger = logging.getLogger("worker")
 BOOT_ERROR = 3
 PROGRESS_INTERVAL = 0.2
 PROGRESS_MAX_CHARS = 16384
+# How long a call's answer waits for the processes its cleanup killed to die.  SIGKILL takes well
+# under a millisecond of their CPU, more only on a loaded machine or in an uninterruptible syscall;
+# a deadline's answer is promised within 0.5 s past the timeout, so this must stay well inside that.
+DEATH_WAIT = 0.2
 
 
 class Worker(asyncio.Protocol):
@@ -202,10 +207,10 @@ class Worker(asyncio.Protocol):
             while len(self.warm) > self.warm_target:
                 self._discard_shell(self.warm.pop())  # the newest: it may still be starting
 
-    def cleanup_shell(self, shell: Shell, shell_alive: bool) -> int:
+    async def cleanup_shell(self, shell: Shell, shell_alive: bool) -> int:
         """Kill what is left of a call: the shell (if alive), its descendants, its orphans.
 
-        Returns how many processes were killed."""
+        Returns how many processes were killed, once they are dead (or after ``DEATH_WAIT``)."""
         live, owned = self.factory.live, self.owned
         if shell_alive:
             # SIGKILL first: from then on the shell cannot fork, so one look finds all it started
@@ -220,12 +225,25 @@ class Worker(asyncio.Protocol):
         elif all(pid in live or pid in owned for pid in main_thread_children(self.me)):
             return 0
         exclude = live | owned
-        return kill_marked_tree(
+        killed = kill_marked_tree(
             shell.pid if shell_alive else None,
             shell.marker,
             exclude=exclude - {shell.pid},
-            reap=self.reaper.reap,
+            reaper=self.reaper,
         )
+        await self.until_gone(killed)
+        return len(killed)
+
+    async def until_gone(self, pids: set[int]) -> None:
+        """Wait for killed processes to die, for at most ``DEATH_WAIT`` s: a call is answered once
+        what it started is dead (its ports and locks free), but a process stuck in the kernel
+        does not hold the answer."""
+        try:
+            async with asyncio.timeout(DEATH_WAIT):
+                await self.reaper.gone(pids)
+        except TimeoutError:
+            logger.warning("killed processes still not dead after %.2f s: %s", DEATH_WAIT,
+                           sorted(filter(in_proc, pids)))
 
     # ---- protocol ---------------------------------------------------------------------
 
@@ -288,7 +306,7 @@ class Worker(asyncio.Protocol):
 
     def _discard_shell(self, shell: Shell) -> None:
         if shell.exit is not None and not shell.exit.done():
-            kill_marked_tree(shell.pid, shell.marker, exclude=self.owned, reap=self.reaper.reap)
+            kill_marked_tree(shell.pid, shell.marker, exclude=self.owned, reaper=self.reaper)
         shell.close_fds()
 
     # ---- calls ------------------------------------------------------------------------
@@ -426,7 +444,7 @@ class Worker(asyncio.Protocol):
         finally:
             self.loop.remove_reader(out_r)
             if not exit_fut.done():
-                kill_marked_tree(pid, b"\0helper", exclude=self.factory.live, reap=self.reaper.reap, rounds=3)
+                kill_marked_tree(pid, b"\0helper", exclude=self.factory.live, reaper=self.reaper, rounds=3)
             os.close(out_r)
             self.owned.discard(pid)
         return code, out.captured()  # past 64 MiB, the head only: whole lines for the caller
@@ -464,7 +482,7 @@ class Worker(asyncio.Protocol):
             self._discard_shell(shell)
         self.warm.clear()
         # Anything still around (orphans of every call) goes too.
-        kill_marked_tree(None, None, exclude=self.owned, reap=self.reaper.reap)
+        await self.until_gone(kill_marked_tree(None, None, exclude=self.owned, reaper=self.reaper))
         self.factory.close()
 
 
