@@ -165,9 +165,64 @@ def test_unclaimed_statuses_are_kept_for_a_while_then_forgotten() -> None:
     assert json.loads(proc.stdout) == {"kept_resolved": True, "dropped_resolved": False}
 
 
+async def _kill_order_report(depth: int) -> dict[str, object]:
+    """Kill a chain of ``depth`` nested subshells (each the parent of the next) with the tree kill;
+    report the order of the signals, each process's parent, and whether all were gone after."""
+    loop = asyncio.get_running_loop()
+    order: list[int] = []
+
+    class Recording(Reaper):
+        def kill(self, pid: int) -> bool:
+            order.append(pid)
+            return super().kill(pid)
+
+    reaper = Recording(loop)
+    reaper.install()
+    chain = "sleep 60; :"
+    for _ in range(depth):
+        chain = f"( {chain} ); :"  # the trailing `:` keeps each subshell a bash (no exec)
+    root = os.posix_spawn("/bin/bash", ["bash", "-c", chain], dict(os.environ))  # noqa: ASYNC221 (returns at exec)
+    tree: dict[int, int] = {}  # pid -> parent
+    while len(tree) < depth + 1:  # the subshells and the sleep
+        await asyncio.sleep(0.01)
+        stack, tree = [root], {}
+        while stack:
+            parent = stack.pop()
+            for child in children_of(parent):
+                tree[child] = parent
+                stack.append(child)
+    killed = kill_marked_tree(root, b"no marker", exclude=set(), reaper=reaper)
+    async with asyncio.timeout(30):
+        await reaper.gone(killed)  # the root included: reaped by the reaper
+    reaper.uninstall()
+    return {"order": order, "tree": tree, "root": root, "killed": sorted(killed),
+            "left": [pid for pid in tree if os.path.exists(f"/proc/{pid}")]}  # noqa: ASYNC240 (procfs)
+
+
+def test_tree_kills_signal_parents_before_their_children() -> None:
+    # A parent that outlives its child by a moment wakes and runs on ("Killed", then its next
+    # command, which wrote output after the call's end in CI); so each parent is signalled first.
+    # Several deep chains: an order that only happened to match pid order would cross a pid
+    # wrap (of the kernel's or of a hash table's) in one of them.
+    for _ in range(6):
+        proc = subprocess.run([sys.executable, __file__, "--kill-order", "30"], capture_output=True, timeout=60,
+                              cwd=Path(__file__).parent.parent)
+        assert proc.returncode == 0, proc.stderr.decode()
+        report = json.loads(proc.stdout)
+        order, tree = report["order"], {int(k): v for k, v in report["tree"].items()}
+        assert order[0] == report["root"] and set(order) == set(tree) | {report["root"]}
+        for pid, parent in tree.items():
+            assert order.index(parent) < order.index(pid), (pid, parent, order)
+        assert report["killed"] == sorted(order) and report["left"] == []
+
+
 def _main() -> None:
     if sys.argv[1] == "--orphans":
         print(json.dumps(_orphans_report()))
+        return
+    if sys.argv[1] == "--kill-order":
+        set_child_subreaper()
+        print(json.dumps(asyncio.run(_kill_order_report(int(sys.argv[2])))))
         return
     if sys.argv[1] == "--prune":
         print(json.dumps(asyncio.run(_prune_report())))
@@ -207,8 +262,8 @@ def test_exit_errexit_and_signals_take_the_kernel_status(tmp_path: Path, command
 
 def test_background_children_die_and_their_output_ends_with_them(tmp_path: Path, spawn: str | None) -> None:
     (outcome,) = run_all(tmp_path, "sleep 300 & echo $!; (sleep 0.3; echo late) & echo now", fork=spawn)
-    assert outcome.early and outcome.exit_code == 0
-    pid_line, now = outcome.text.splitlines()
+    assert outcome.early and outcome.exit_code == 0, outcome
+    pid_line, now = outcome.text.splitlines()  # (not "late": killed long before it would write)
     assert now == "now" and "late" not in outcome.text
     pid = int(pid_line)
     for _ in range(500):  # killed at once; reaped by whoever inherited it

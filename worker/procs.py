@@ -160,12 +160,13 @@ def main_thread_children(pid: int) -> list[int]:
     return list(map(int, data.split())) if data else []
 
 
-def _descendants(root: int, into: set[int]) -> None:
+def _descendants(root: int, into: dict[int, None]) -> None:
+    """Add ``root``'s descendants to ``into``, each after its parent (see ``kill_marked_tree``)."""
     stack = [root]
     while stack:
         for child in children_of(stack.pop()):
             if child not in into:
-                into.add(child)
+                into[child] = None
                 stack.append(child)
 
 
@@ -213,26 +214,27 @@ def kill_marked_tree(
     """
     me = os.getpid()
     # A SIGKILLed process runs no more user code and its forks fail, so it is signalled once;
-    # a round that finds nothing new ends the kill.
+    # a round that finds nothing new ends the kill.  Parents are signalled before their children:
+    # a parent still running when its child dies would wake and go on (print "Killed", run the
+    # next command) before its own signal came, if the worker lost the CPU between the two.
     signalled: set[int] = set()
     for _ in range(rounds):
-        victims: set[int] = set()
+        victims: dict[int, None] = {}  # in the order they are signalled
         if root is not None:
-            if not _is_zombie(root):
-                victims.add(root)
+            victims[root] = None
             _descendants(root, victims)
         for orphan in children_of(me) if marker is None else main_thread_children(me):
             if orphan in exclude or orphan in victims or _is_zombie(orphan):
                 continue
             found = _marker_of(orphan)
             if marker is None or found is None or found == marker:
-                victims.add(orphan)
+                victims[orphan] = None
                 _descendants(orphan, victims)
-        victims.discard(me)
-        victims = {p for p in victims if p not in signalled and not _is_zombie(p)}
-        if not victims:
+        victims.pop(me, None)
+        fresh = [pid for pid in victims if pid not in signalled and not _is_zombie(pid)]
+        if not fresh:
             break
-        signalled.update(pid for pid in victims if reaper.kill(pid))
+        signalled.update(pid for pid in fresh if reaper.kill(pid))
         reaper.reap()
     return signalled
 
