@@ -39,7 +39,12 @@ Outcome = Literal["ok", "error", "timeout", "cancelled", "worker_lost"]
 
 
 class _Msg(msgspec.Struct, tag_field="op", tag=str.lower, frozen=True, omit_defaults=True):
-    pass
+    """Base of every message: tag field ``op``, tag the lowercased class name."""
+
+
+# msgspec passes these options on to subclasses, but type checkers (PEP 681
+# dataclass_transform) do not inherit ``frozen``: every message repeats
+# ``frozen=True`` (msgspec's advice in msgspec issue #657).  Runtime and wire are unchanged.
 
 
 class SessionState(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -56,7 +61,7 @@ class SessionState(msgspec.Struct, frozen=True, omit_defaults=True):
 # ---- gateway -> worker ---------------------------------------------------------------
 
 
-class Call(_Msg):
+class Call(_Msg, frozen=True):
     """Run one tool call.  ``deadline`` is relative seconds the worker enforces itself."""
 
     id: int
@@ -69,17 +74,17 @@ class Call(_Msg):
     job_id: str = ""  # bash run_in_background: the id the gateway gave the job (unique per gateway)
 
 
-class Cancel(_Msg):
+class Cancel(_Msg, frozen=True):
     """Cancel call ``id``: kill its process tree; the worker still sends a Result."""
 
     id: int
 
 
-class Shutdown(_Msg):
+class Shutdown(_Msg, frozen=True):
     """Stop taking calls; exit once in-flight calls are done."""
 
 
-class KillJobs(_Msg):
+class KillJobs(_Msg, frozen=True):
     """Session ``session`` ended: kill every background job of it (whole trees) and forget them."""
 
     session: str
@@ -91,7 +96,7 @@ ToWorker = Call | Cancel | Shutdown | KillJobs
 # ---- worker -> gateway ---------------------------------------------------------------
 
 
-class Hello(_Msg):
+class Hello(_Msg, frozen=True):
     """First message of a worker: it is booted and ready for calls."""
 
     pid: int  # pid in the worker's own pid namespace (1 under pidns isolation)
@@ -100,7 +105,7 @@ class Hello(_Msg):
     forking: bool = False  # call shells are forked from a zygote (else exec-ed)
 
 
-class Heartbeat(_Msg):
+class Heartbeat(_Msg, frozen=True):
     """Sent from the worker's event loop, so a blocked loop stops them."""
 
     seq: int
@@ -109,14 +114,14 @@ class Heartbeat(_Msg):
     zygote_restarts: int = 0  # zygotes replaced so far (killed, stopped, crashed), cumulative
 
 
-class Progress(_Msg):
+class Progress(_Msg, frozen=True):
     """New output of a running call (only for calls sent with ``progress``)."""
 
     id: int
     text: str
 
 
-class Result(_Msg):
+class Result(_Msg, frozen=True):
     """The one answer to a Call."""
 
     id: int
@@ -128,7 +133,7 @@ class Result(_Msg):
     raw: dict[str, Any] | None = None  # a proxied MCP server's CallToolResult, passed through unchanged
 
 
-class JobExit(_Msg):
+class JobExit(_Msg, frozen=True):
     """Background job ``job_id`` ended (status: exited, killed or timed_out; exit_code for exited)."""
 
     job_id: str
@@ -147,7 +152,7 @@ class ServerReport(msgspec.Struct, frozen=True, omit_defaults=True):
     spec: dict[str, Any] = {}  # the mcp_server_start arguments, so the gateway can restore it
 
 
-class ServersUpdate(_Msg):
+class ServersUpdate(_Msg, frozen=True):
     """From the MCP host: every managed server, sent whenever one of them changes."""
 
     servers: list[ServerReport]
