@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from shared.config import MIB
 
@@ -63,8 +65,11 @@ class GatewayConfig:
     mcp_start_timeout: float = 30.0
 
 
-def _positive(kind: type) -> object:
-    def check(text: str) -> object:
+_Number = TypeVar("_Number", int, float)
+
+
+def _positive(kind: Callable[[str], _Number]) -> Callable[[str], _Number]:
+    def check(text: str) -> _Number:
         value = kind(text)
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
