@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shared.protocol import Result, SessionState
+from shared.protocol import Outcome, Result, SessionState
 from shared.tools import BashArgs
 from worker.paths import PathError, relative_to_workspace, resolve_in_workspace
 from worker.procs import OutputBuffer, Shell, read_available
@@ -330,6 +330,7 @@ _LIMIT_SIGNALS = {
 
 def outcome_to_result(call_id: int, outcome: BashOutcome, timeout: float) -> Result:
     text = outcome.text
+    result_outcome: Outcome
     if outcome.timed_out:
         text += f"\n[timed out after {timeout:g} s: the command and every process it started were killed]"
         result_outcome = "timeout"

@@ -180,11 +180,11 @@ class ManagedServer:
             assert spec.command is not None
             self.program = self.host.spawn_server([spec.command, *spec.args], spec.env)
             prog = self.program
-            conn: McpConnection = StdioConnection(prog.stdin_fd, prog.stdout_fd, prog.stderr_fd, prog.exit,
-                                                  max_line=cfg.mcp_max_line_bytes)
+            stdio = StdioConnection(prog.stdin_fd, prog.stdout_fd, prog.stderr_fd, prog.exit,
+                                    max_line=cfg.mcp_max_line_bytes)
             prog.stdin_fd = prog.stdout_fd = prog.stderr_fd = -1  # the connection owns them now
-            self.conn = conn
-            await conn.start()
+            self.conn = stdio
+            await stdio.start()
         else:
             url = spec.url
             if spec.command:
@@ -371,8 +371,9 @@ class McpHost(Worker):
     def spawn_server(self, argv: list[str], extra_env: dict[str, str]) -> Program:
         env = self.server_env(extra_env)
         prog = self.factory.spawn_program(argv, cwd=os.path.realpath(self.cfg.workspace), extra_env=env)
-        self.owned.add(prog.pid)
-        prog.exit.add_done_callback(lambda _f, pid=prog.pid: self.owned.discard(pid))
+        pid = prog.pid
+        self.owned.add(pid)
+        prog.exit.add_done_callback(lambda _f: self.owned.discard(pid))
         return prog
 
     def kill_program(self, prog: Program) -> None:

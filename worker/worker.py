@@ -282,13 +282,14 @@ class Worker(asyncio.Protocol):
                     self.send(p.Result(id=msg.id, text=f"duplicate call id {msg.id}", outcome="error",
                                        is_error=True))
                     return
+                call_id = msg.id
                 task = self.loop.create_task(self.run_call(msg))
-                self.calls[msg.id] = task
-                task.add_done_callback(lambda _t, cid=msg.id: self._call_done(cid))
+                self.calls[call_id] = task
+                task.add_done_callback(lambda _t: self._call_done(call_id))
             case p.Cancel():
-                task = self.calls.get(msg.id)
-                if task is not None:
-                    task.cancel()
+                running = self.calls.get(msg.id)
+                if running is not None:
+                    running.cancel()
             case p.KillJobs():
                 self.jobs.kill_session(msg.session)  # the tasks unwind on their own, killing the trees
             case p.Shutdown():
@@ -547,9 +548,14 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
     worker.reaper.install()
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=fd)
     await loop.create_connection(lambda: worker, sock=sock)
-    stop = loop.create_future()
+    stop: asyncio.Future[None] = loop.create_future()
+
+    def request_stop() -> None:
+        if not stop.done():
+            stop.set_result(None)
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+        loop.add_signal_handler(sig, request_stop)
     worker.send(p.Hello(pid=os.getpid(), isolation=cfg.isolation, tree_kill="reaper+marker",
                         forking=worker.factory.forking))
     worker._refill()
