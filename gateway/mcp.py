@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -56,7 +56,7 @@ def _key(request_id: Any) -> RequestKey:
 class McpSession:
     """One client connection's MCP state: negotiated version, shell state, calls in flight."""
 
-    def __init__(self, gw: Gateway, send: Callable[[bytes], Awaitable[None]], session_id: str) -> None:
+    def __init__(self, gw: Gateway, send: Callable[[bytes], Coroutine[Any, Any, None]], session_id: str) -> None:
         self.gw = gw
         self._send = send
         self.id = session_id
@@ -283,8 +283,9 @@ class McpSession:
 
     def _job_list(self) -> dict[str, Any]:
         now = time.monotonic()
-        jobs = [{"job_id": r.job_id, "command": r.command, "status": r.status, "exit_code": r.exit_code,
-                 "age_s": round(now - r.started, 3)} for r in self.gw.pool.session_jobs(self.id)]
+        jobs: list[dict[str, Any]] = [
+            {"job_id": r.job_id, "command": r.command, "status": r.status, "exit_code": r.exit_code,
+             "age_s": round(now - r.started, 3)} for r in self.gw.pool.session_jobs(self.id)]
         if jobs:
             lines = [f"{j['job_id']}\t{j['status']}" + (f" ({j['exit_code']})" if j["exit_code"] is not None else "")
                      + f"\t{j['command'][:200]}" for j in jobs]
