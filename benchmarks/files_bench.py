@@ -137,9 +137,11 @@ def main(argv: list[str] | None = None) -> int:
             f"({time.perf_counter() - start:.1f} s); median of {opts.repeat} runs",
             file=sys.stderr,
         )
-        caps = {"max_read_bytes": 10 * MIB, "max_write_bytes": 10 * MIB}
-        with_rg = FileToolContext(root, run=subprocess_runner if rg else None, **caps)
-        python_only = FileToolContext(root, run=None, **caps)
+        cap = 10 * MIB  # both the read and the write cap
+        with_rg = FileToolContext(
+            root, max_read_bytes=cap, max_write_bytes=cap, run=subprocess_runner if rg else None
+        )
+        python_only = FileToolContext(root, max_read_bytes=cap, max_write_bytes=cap, run=None)
 
         def count_is(n: int) -> Callable[[str], bool]:
             return lambda text: text.count(NEEDLE) == n
@@ -178,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
         offset = big_lines - 2000
-        read_rows = [
+        # (scenario, tool args, floor argv)
+        read_rows: list[tuple[str, dict[str, Any], list[str]]] = [
             (
                 "read first 2000 lines",
                 {"file_path": "big.txt"},

@@ -61,13 +61,19 @@ async def run_one(command: str, call_timeout: float, max_output: int) -> dict[st
     assert proc.stdout is not None
     _unreaped.add(proc)
     exited: asyncio.Future[None] = loop.create_future()
+
+    def mark_exited() -> None:
+        if not exited.done():
+            exited.set_result(None)
+
+    pidfd: int | None
     try:
-        pidfd: int | None = os.pidfd_open(proc.pid)
+        pidfd = os.pidfd_open(proc.pid)
     except ProcessLookupError:  # already exited and reaped by asyncio's child watcher thread
         pidfd = None
         exited.set_result(None)
     else:
-        loop.add_reader(pidfd, lambda: exited.done() or exited.set_result(None))
+        loop.add_reader(pidfd, mark_exited)
     reader = loop.create_task(_read_bounded(proc.stdout, max_output))
     timed_out = False
     try:
@@ -76,8 +82,8 @@ async def run_one(command: str, call_timeout: float, max_output: int) -> dict[st
             timed_out = True
             kill_tree(proc.pid)
             await exited
-        done, _ = await asyncio.wait({reader}, timeout=DRAIN_TIMEOUT)
-        if not done:  # leftovers still hold the pipe: kill what is left of the session
+        drained, _ = await asyncio.wait({reader}, timeout=DRAIN_TIMEOUT)
+        if not drained:  # leftovers still hold the pipe: kill what is left of the session
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)
     finally:
