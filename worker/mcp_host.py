@@ -274,7 +274,7 @@ class ManagedServer:
         self._readers.clear()
         prog, self.program = self.program, None
         if prog is not None:
-            self.host.kill_program(prog)
+            await self.host.kill_program(prog)
             for fd in (prog.stdin_fd, prog.stdout_fd, prog.stderr_fd):
                 if fd >= 0:
                     os.close(fd)
@@ -376,9 +376,15 @@ class McpHost(Worker):
         prog.exit.add_done_callback(lambda _f: self.owned.discard(pid))
         return prog
 
-    def kill_program(self, prog: Program) -> None:
-        kill_marked_tree(None if prog.exit.done() else prog.pid, prog.marker,
-                         exclude=(self.factory.live | self.owned) - {prog.pid}, reaper=self.reaper)
+    async def kill_program(self, prog: Program) -> None:
+        """Kill the server's whole tree; return once it is dead (its port free), or after 1 s."""
+        killed = kill_marked_tree(None if prog.exit.done() else prog.pid, prog.marker,
+                                  exclude=(self.factory.live | self.owned) - {prog.pid}, reaper=self.reaper)
+        try:
+            async with asyncio.timeout(1.0):
+                await self.reaper.gone(killed)
+        except TimeoutError:
+            logger.warning("mcp server processes still not dead 1 s after SIGKILL: %s", sorted(killed))
 
     # ---- reporting --------------------------------------------------------------------
 

@@ -445,7 +445,8 @@ class Worker(asyncio.Protocol):
         finally:
             self.loop.remove_reader(out_r)
             if not exit_fut.done():
-                kill_marked_tree(pid, b"\0helper", exclude=self.factory.live, reaper=self.reaper, rounds=3)
+                await self.until_gone(kill_marked_tree(pid, b"\0helper", exclude=self.factory.live,
+                                                       reaper=self.reaper, rounds=3))
             os.close(out_r)
             self.owned.discard(pid)
         return code, out.captured()  # past 64 MiB, the head only: whole lines for the caller
