@@ -19,6 +19,7 @@ import asyncio
 import ctypes
 import errno
 import fcntl
+import functools
 import logging
 import os
 import platform
@@ -668,29 +669,32 @@ class ShellFactory:
             spawn.abandon()
             raise
 
-        def done(pid_future: asyncio.Future[int]) -> None:
-            if pid_future is forked and not result.done() and not pid_future.cancelled() \
-                    and pid_future.exception() is not None:
-                try:
-                    self._exec_later(spawn).add_done_callback(done)
-                    return
-                except OSError:
-                    pass
-            if pid_future.cancelled() or pid_future.exception() is not None:
-                spawn.abandon()
-                if not result.done():
-                    exc = None if pid_future.cancelled() else pid_future.exception()
-                    result.set_exception(exc or OSError("the spawn was cancelled"))
-                return
-            shell = spawn.finish(pid_future.result())
-            if result.done():  # the caller gave up on it
-                os.kill(shell.pid, signal.SIGKILL)
-                shell.close_fds()
-            else:
-                result.set_result(shell)
-
-        pid_future.add_done_callback(done)
+        pid_future.add_done_callback(functools.partial(self._spawned, result, spawn, forked))
         return result
+
+    def _spawned(self, result: asyncio.Future[Shell], spawn: _ShellSpawn, forked: asyncio.Future[int] | None,
+                 pid_future: asyncio.Future[int]) -> None:
+        # A method and a partial, not a closure: a closure that re-adds itself is a reference cycle,
+        # and one per call (with its shell and futures) made the collector run every ~15 calls.
+        if pid_future is forked and not result.done() and not pid_future.cancelled() \
+                and pid_future.exception() is not None:
+            try:
+                self._exec_later(spawn).add_done_callback(functools.partial(self._spawned, result, spawn, None))
+                return
+            except OSError:
+                pass
+        if pid_future.cancelled() or pid_future.exception() is not None:
+            spawn.abandon()
+            if not result.done():
+                exc = None if pid_future.cancelled() else pid_future.exception()
+                result.set_exception(exc or OSError("the spawn was cancelled"))
+            return
+        shell = spawn.finish(pid_future.result())
+        if result.done():  # the caller gave up on it
+            os.kill(shell.pid, signal.SIGKILL)
+            shell.close_fds()
+        else:
+            result.set_result(shell)
 
     # ---- the zygote (worker/zygote.py) ----
 
