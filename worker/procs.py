@@ -320,9 +320,9 @@ class Reaper:
         With pidfds, a pidfd opened before the signal wakes a reap the moment it dies, so a
         killed orphan (which has no watcher) does not linger as a zombie until the next heartbeat,
         and ``gone`` can wait for it.  The pidfd also pins the process: the signal cannot reach
-        another process that reused the pid."""
+        another process that reused the pid.  One killed before and not yet dead counts as killed."""
         if pid in self._dying:
-            return False
+            return True
         try:
             if not self.uses_pidfd:
                 os.kill(pid, signal.SIGKILL)
