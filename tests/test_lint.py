@@ -8,13 +8,11 @@ copes with a mypy started by hand at the same time.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SCALE
 
-SCALE = float(os.environ.get("SANDBOX_TEST_TIMEOUT_SCALE", "1"))
 MYPY_TARGETS = ("gateway", "worker", "shared", "benchmarks")
 
 

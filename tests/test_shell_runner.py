@@ -5,6 +5,10 @@ The runner answers as soon as the trap has reported a script that ran to its end
 waiting for the kernel to tear the shell down; ``exit``, errexit and signals (bash runs the
 EXIT trap before it dies of a caught signal, with ``$?`` of the last command) must still get
 the kernel's status.
+
+Also the worker's process plumbing under the runner: tree kills (parents signalled before their
+children, all dead and reaped before the answer), orphan sweeps, unclaimed exit statuses, and that
+a call leaves nothing for the cyclic garbage collector.
 """
 
 from __future__ import annotations
