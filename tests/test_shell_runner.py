@@ -243,6 +243,61 @@ def test_calls_leave_no_reference_cycles(tmp_path: Path, spawn: str | None) -> N
     assert garbage.get("Future", 0) < 5 and sum(garbage.values()) < 200, garbage
 
 
+async def _double_cancel_report(workspace: Path) -> dict[str, object]:
+    """Cancel a call, then cancel it again while its cleanup still waits for the dead: are the
+    shell's pipes closed all the same?"""
+    loop = asyncio.get_running_loop()
+    reaper = Reaper(loop)
+    reaper.install()
+    factory = ShellFactory(reaper, env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}, limits={},
+                           marker_prefix=f"test.{os.getpid()}")
+    taken: asyncio.Future[Shell] = loop.create_future()
+    in_cleanup = asyncio.Event()
+
+    async def acquire() -> Shell:
+        shell = await factory.spawn_later(loop)
+        taken.set_result(shell)
+        return shell
+
+    async def cleanup(shell: Shell, alive: bool) -> int:
+        killed = kill_marked_tree(shell.pid if alive else None, shell.marker, exclude=factory.live - {shell.pid},
+                                  reaper=reaper)
+        in_cleanup.set()
+        await asyncio.Event().wait()  # the dead never come: only a cancellation ends this
+        return len(killed)
+
+    runner = ShellRunner(workspace=str(workspace), base_env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"},
+                         max_output=1 << 20, drain_timeout=5.0, acquire=acquire, cleanup=cleanup)
+    task = loop.create_task(runner.run(BashArgs(command="sleep 60"), 60.0, None))
+    shell = await taken
+    fds = [shell.out_fd, shell.state_fd]
+    await asyncio.sleep(0.2)  # the script is running
+    task.cancel()
+    await in_cleanup.wait()
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    open_fds = []
+    for fd in fds:
+        try:
+            os.fstat(fd)
+            open_fds.append(fd)
+        except OSError:
+            pass
+    reaper.uninstall()
+    factory.close()
+    return {"cancelled": task.cancelled(), "open": open_fds, "fields": [shell.out_fd, shell.state_fd]}
+
+
+def test_a_call_cancelled_twice_still_closes_its_pipes(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, __file__, "--double-cancel", str(tmp_path)], capture_output=True,
+                          timeout=60, cwd=Path(__file__).parent.parent)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout) == {"cancelled": True, "open": [], "fields": [-1, -1]}
+
+
 def _main() -> None:
     if sys.argv[1] == "--orphans":
         print(json.dumps(_orphans_report()))
@@ -250,6 +305,10 @@ def _main() -> None:
     if sys.argv[1] == "--garbage":
         set_child_subreaper()
         print(json.dumps(_garbage_report(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] or None)))
+        return
+    if sys.argv[1] == "--double-cancel":
+        set_child_subreaper()
+        print(json.dumps(asyncio.run(_double_cancel_report(Path(sys.argv[2])))))
         return
     if sys.argv[1] == "--kill-order":
         set_child_subreaper()

@@ -251,22 +251,24 @@ class ShellRunner:
             killed_shell = not shell.exit.done()
             if not eof:
                 eof = read_available(out_fd, sink, 2 * self.max_output + (1 << 20))
-            killed = await self._cleanup(shell, killed_shell)
-            if killed_shell and record.rc is None:
-                try:
-                    async with asyncio.timeout(1.0):
-                        await asyncio.shield(shell.exit)
-                except TimeoutError:
-                    pass
-            if not eof:
-                if record.rc is not None and killed <= 1:
-                    # Only the shell held the pipe and it wrote everything before its record.
-                    read_available(out_fd, sink, 2 * self.max_output + (1 << 20))
-                else:
-                    await _drain_until_eof(loop, out_fd, sink, self.drain_timeout)
-            if not record.complete:
-                read_available(state_fd, record.feed, 4 << 20)
-            shell.close_fds()
+            try:
+                killed = await self._cleanup(shell, killed_shell)
+                if killed_shell and record.rc is None:
+                    try:
+                        async with asyncio.timeout(1.0):
+                            await asyncio.shield(shell.exit)
+                    except TimeoutError:
+                        pass
+                if not eof:
+                    if record.rc is not None and killed <= 1:
+                        # Only the shell held the pipe and it wrote everything before its record.
+                        read_available(out_fd, sink, 2 * self.max_output + (1 << 20))
+                    else:
+                        await _drain_until_eof(loop, out_fd, sink, self.drain_timeout)
+                if not record.complete:
+                    read_available(state_fd, record.feed, 4 << 20)
+            finally:
+                shell.close_fds()  # even when a second cancellation ends the waits above
 
         if record.rc is not None:
             exit_code = record.rc
