@@ -378,13 +378,9 @@ class McpHost(Worker):
 
     async def kill_program(self, prog: Program) -> None:
         """Kill the server's whole tree; return once it is dead (its port free), or after 1 s."""
-        killed = kill_marked_tree(None if prog.exit.done() else prog.pid, prog.marker,
-                                  exclude=(self.factory.live | self.owned) - {prog.pid}, reaper=self.reaper)
-        try:
-            async with asyncio.timeout(1.0):
-                await self.reaper.gone(killed)
-        except TimeoutError:
-            logger.warning("mcp server processes still not dead 1 s after SIGKILL: %s", sorted(killed))
+        await self.until_gone(kill_marked_tree(None if prog.exit.done() else prog.pid, prog.marker,
+                                               exclude=(self.factory.live | self.owned) - {prog.pid},
+                                               reaper=self.reaper), limit=1.0)
 
     # ---- reporting --------------------------------------------------------------------
 

@@ -212,6 +212,10 @@ class Worker(asyncio.Protocol):
 
         Returns how many processes were killed, once they are dead (or after ``DEATH_WAIT``)."""
         live, owned = self.factory.live, self.owned
+
+        def no_orphans() -> bool:
+            return all(pid in live or pid in owned for pid in main_thread_children(self.me))
+
         if shell_alive:
             # SIGKILL first: from then on the shell cannot fork, so one look finds all it started
             # (its children, or, once it is gone, the orphans they became).
@@ -219,10 +223,9 @@ class Worker(asyncio.Protocol):
                 os.kill(shell.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            if not children_of(shell.pid) and all(pid in live or pid in owned
-                                                  for pid in main_thread_children(self.me)):
+            if not children_of(shell.pid) and no_orphans():
                 return 1  # the usual end of a call answered on its record: only the shell was left
-        elif all(pid in live or pid in owned for pid in main_thread_children(self.me)):
+        elif no_orphans():
             return 0
         exclude = live | owned
         killed = kill_marked_tree(
@@ -234,15 +237,15 @@ class Worker(asyncio.Protocol):
         await self.until_gone(killed)
         return len(killed)
 
-    async def until_gone(self, pids: set[int]) -> None:
-        """Wait for killed processes to die, for at most ``DEATH_WAIT`` s: a call is answered once
+    async def until_gone(self, pids: set[int], limit: float = DEATH_WAIT) -> None:
+        """Wait for killed processes to die, for at most ``limit`` s: a call is answered once
         what it started is dead (its ports and locks free), but a process stuck in the kernel
         does not hold the answer."""
         try:
-            async with asyncio.timeout(DEATH_WAIT):
+            async with asyncio.timeout(limit):
                 await self.reaper.gone(pids)
         except TimeoutError:
-            logger.warning("killed processes still not dead after %.2f s: %s", DEATH_WAIT,
+            logger.warning("killed processes still not dead after %.2f s: %s", limit,
                            sorted(filter(in_proc, pids)))
 
     # ---- protocol ---------------------------------------------------------------------
