@@ -14,8 +14,9 @@ import uvloop
 
 from gateway.config import GatewayConfig, parse_config
 from gateway.logs import setup_logging
-from gateway.pool import detect_isolation
+from gateway.pool import detect_call_isolation, detect_isolation
 from gateway.server import Gateway, generate_token, is_loopback, run
+from shared.hygiene import close_inherited_on_exec, make_undumpable
 from worker.zygote import build_builtin
 
 __all__ = ["main"]
@@ -91,7 +92,12 @@ def _can_unshare_net() -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Nothing of the process that started the gateway reaches a worker or a tool, a tool of the same
+    # user cannot trace the gateway or read its /proc, and the token leaves the environment.
+    close_inherited_on_exec()
+    make_undumpable()
     cfg: GatewayConfig = parse_config(argv)
+    os.environ.pop("SANDBOX_GATEWAY_TOKEN", None)
     setup_logging(cfg.log_level, cfg.log_format)
     if cfg.no_auth and not is_loopback(cfg.host):
         sys.exit(f"sandbox-gateway: refusing --no-auth on non-loopback address {cfg.host!r}: anyone who can "
@@ -103,7 +109,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("sandbox-gateway: --no-network needs network namespaces, which this kernel/user cannot create "
                  "here (run as root, or enable unprivileged user namespaces)")
     run_as = resolve_run_as(cfg.run_as, Path(cfg.workspace).resolve())
-    cfg = replace(cfg, shell_builtin=shell_builtin(cfg.shell_spawn))
+    cfg = replace(cfg, shell_builtin=shell_builtin(cfg.shell_spawn),
+                  call_isolation=detect_call_isolation(cfg.call_isolation, run_as))
     token = None if cfg.no_auth else cfg.token
     generated_path = None
     if not cfg.no_auth and not token:
@@ -116,7 +123,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"sandbox-gateway listening on {url}", flush=True)
         who = f"uid {run_as[0]}" if run_as else f"uid {os.geteuid()} (the gateway's user)"
         spawn = "forked from a zygote" if cfg.shell_builtin else "exec-ed"
-        print(f"  workers: {cfg.workers} ({isolation}); tools run as {who}; call shells {spawn}", flush=True)
+        print(f"  workers: {cfg.workers} ({isolation}); tools run as {who}; call shells {spawn}, "
+              f"each in {'its own pid namespace' if cfg.call_isolation == 'pidns' else 'a marked tree'}", flush=True)
         print(f"  workspace: {Path(cfg.workspace).resolve()}", flush=True)
         print(f"  metrics: http://{host}:{gw.port}/metrics", flush=True)
         if generated_path is not None:

@@ -32,6 +32,7 @@ class GatewayConfig:
     heartbeat_timeout: float = 10.0
     shutdown_grace: float = 30.0
     isolation: str = "auto"
+    call_isolation: str = "auto"  # resolved by main() to "pidns" or "marker"
     warm_shells: int = 2
     max_warm_shells: int = 8
     shell_spawn: str = "auto"
@@ -120,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--isolation", choices=("auto", "pidns", "subreaper"), default="auto",
                     help="how workers contain process trees: a pid namespace per worker, or a child "
                     "subreaper (auto: pidns where the kernel allows it)")
+    ap.add_argument("--call-isolation", choices=("auto", "pidns", "marker"), default="auto",
+                    help="how each call's processes are contained: 'pidns' makes every call's shell the init of a "
+                    "pid and mount namespace of its own (the kernel kills its whole tree, and it cannot see or "
+                    "signal any other session's processes; needs root), 'marker' finds a call's processes by "
+                    "parent links and an environment marker (auto: pidns where possible; default %(default)s)")
     ap.add_argument("--warm-shells", type=int, default=2,
                     help="pre-started shells kept per worker (0 = spawn per call; default %(default)s)")
     ap.add_argument("--max-warm-shells", type=int, default=8,

@@ -41,7 +41,8 @@ from shared.config import WorkerConfig, dump_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from worker.procs import children_of
 
-__all__ = ["JobRecord", "PendingCall", "WorkerHandle", "WorkerPool", "detect_isolation"]
+__all__ = ["JobRecord", "PendingCall", "WorkerHandle", "WorkerPool", "detect_call_isolation", "detect_isolation",
+           "worker_env"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,44 @@ BOOT_TIMEOUT = 15.0
 KILL_WAIT = 3.0
 SPARE = -1  # the slot of a worker that waits, booted, to take the place of a lost one
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+# What a worker inherits of the gateway's environment: nothing else (no token, no configuration);
+# its tools get less still (worker/worker.py, Worker._base_env).
+WORKER_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
+
+
+def worker_env(marker: str) -> dict[str, str]:
+    """The whole environment of a worker process."""
+    env = {k: os.environ[k] for k in WORKER_ENV_KEYS if k in os.environ}
+    env["SANDBOX_WORKER"] = marker
+    extra = os.environ.get("PYTHONPATH")
+    env["PYTHONPATH"] = _PROJECT_ROOT + (os.pathsep + extra if extra else "")
+    return env
+
+
+def detect_call_isolation(requested: str, run_as: tuple[int, int] | None) -> str:
+    """How each call's process tree is contained: ``pidns`` (a pid and mount namespace per call,
+    with its own /proc) where the gateway may create namespaces (root), else ``marker``."""
+    if requested == "marker":
+        return "marker"
+    unshare = shutil.which("unshare")
+    works = False
+    if unshare is not None and os.geteuid() == 0:
+        uid, gid = run_as if run_as is not None else (0, 0)
+        # exactly what an exec-ed call shell runs through (worker/procs.py, ShellFactory)
+        try:
+            works = subprocess.run(
+                [unshare, "--pid", "--mount", "--fork", "--kill-child", "--mount-proc", "-S", str(uid), "-G", str(gid),
+                 "--", "true"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10,
+            ).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            works = False
+    if requested == "pidns" and not works:
+        raise SystemExit("sandbox-gateway: --call-isolation pidns: cannot create a pid and mount namespace per call "
+                         "here (needs root and util-linux unshare); use --call-isolation marker")
+    return "pidns" if works else "marker"
 
 
 def detect_isolation(requested: str) -> str:
@@ -206,6 +245,7 @@ class WorkerPool:
             heartbeat_interval=cfg.heartbeat_interval,
             max_output_bytes=cfg.max_output_bytes,
             isolation=isolation,
+            call_isolation=cfg.call_isolation,
             warm_shells=cfg.warm_shells if role == "tools" else 0,
             max_warm_shells=cfg.max_warm_shells if role == "tools" else 0,
             shell_builtin=cfg.shell_builtin if role == "tools" else "",
@@ -264,13 +304,11 @@ class WorkerPool:
         if self.isolation == "pidns":
             net = ["--net"] if self.cfg.no_network else []
             argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *net, *argv]
-        env = dict(os.environ)
-        env["SANDBOX_WORKER"] = marker
-        env["PYTHONPATH"] = _PROJECT_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        env = worker_env(marker)
         try:
             proc = await asyncio.create_subprocess_exec(
-                *argv, stdin=subprocess.DEVNULL, pass_fds=(child.fileno(),), start_new_session=True,
-                env=env, cwd=self.workspace,
+                *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(child.fileno(),),
+                start_new_session=True, env=env, cwd=self.workspace,
             )
         except OSError as exc:
             parent.close()
@@ -705,6 +743,7 @@ class WorkerPool:
                 "inflight": len(h.calls) if h is not None else 0,
                 "restarts": slot.restarts,
                 "isolation": self.isolation,
+                "call_isolation": self.worker_cfg.call_isolation,
                 "shell_spawn": "fork" if (h.forking if h is not None else self.worker_cfg.shell_builtin) else "exec",
                 "tool_uid": self.run_as[0] if self.run_as else os.geteuid(),
             })

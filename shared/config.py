@@ -24,6 +24,9 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     # after a shell exits: how long to keep reading output its leftovers may still write
     drain_timeout: float = 0.05
     isolation: str = "subreaper"  # what the gateway actually set up for this worker
+    # "pidns": every call's shell is the init of a pid and mount namespace of its own (tree kill and
+    # isolation by the kernel); "marker": trees by parent links and environment markers (fallback)
+    call_isolation: str = "marker"
     warm_shells: int = 0  # pre-started shells kept when idle (0: none, every call spawns)
     max_warm_shells: int = 0  # the pool grows toward the calls in flight up to this (<= warm_shells: fixed)
     shell_builtin: str = ""  # the zygote's compiled builtin (worker/zygote.py); "": every shell is exec-ed

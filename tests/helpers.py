@@ -70,7 +70,10 @@ class GatewayProcess:
         self.token = token
         argv = [sys.executable, "-m", "gateway", "--port", "0", "--workspace", str(workspace),
                 "--workers", str(workers), "--log-level", "INFO", *args]
-        argv += ["--token", token] if token else ["--no-auth"]
+        if token is None:
+            argv.append("--no-auth")
+        elif (env or {}).get("SANDBOX_GATEWAY_TOKEN") != token:  # else the gateway reads it from there
+            argv += ["--token", token]
         self.stderr_path = workspace.parent / f"gateway-{secrets.token_hex(3)}.log"
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, cwd=ROOT,

@@ -28,7 +28,7 @@ from worker.zygote import build_builtin
 DESCRIBE = ("set -- $(cut -d' ' -f4,6 /proc/$$/stat); "
             "echo \"$$ $BASHPID $2 $1 $SECONDS $SANDBOX_SHELL $RANDOM $RANDOM $RANDOM\"; "
             "tr '\\0' '\\n' </proc/$$/environ | grep '^SANDBOX_SHELL='; "
-            "tr '\\0' ' ' </proc/$1/cmdline")
+            "{ tr '\\0' ' ' </proc/$1/cmdline; } 2>/dev/null; echo")
 # For each process that is a fork of the zygote (its own shell, the zygote): pid and whether a call may
 # read its environment.
 SIBLINGS = ("for p in /proc/[0-9]*; do grep -qa 'fd/5 sandbox_fork' $p/cmdline 2>/dev/null || continue; "
@@ -36,15 +36,17 @@ SIBLINGS = ("for p in /proc/[0-9]*; do grep -qa 'fd/5 sandbox_fork' $p/cmdline 2
 
 
 def _describe(text: str) -> dict[str, object]:
-    line, environ, parent = text.splitlines()
+    line, environ, parent = text.split("\n")[:3]
     pid, bashpid, sid, ppid, seconds, marker, *randoms = line.split()
     return {"pid": pid, "bashpid": bashpid, "sid": sid, "ppid": ppid, "seconds": int(seconds),
             "marker": marker, "randoms": randoms, "environ": environ, "parent": parent}
 
 
-def test_forked_shells_are_fresh_processes(start_gateway) -> None:
-    gw = start_gateway("--warm-shells", "0", workers=1)
+@pytest.mark.parametrize("isolation", ["pidns", "marker"])
+def test_forked_shells_are_fresh_processes(start_gateway, isolation: str) -> None:
+    gw = start_gateway("--warm-shells", "0", "--call-isolation", isolation, workers=1)
     assert gw.status()["workers"][0]["shell_spawn"] == "fork"
+    assert gw.status()["workers"][0]["call_isolation"] == isolation
 
     async def main() -> list[dict[str, object]]:
         async with McpClient.connect(gw.url) as c:
@@ -56,10 +58,15 @@ def test_forked_shells_are_fresh_processes(start_gateway) -> None:
     shells = run(main())
     for shell in shells:
         assert shell["pid"] == shell["bashpid"] == shell["sid"]  # $$ is its own pid; its own session
-        assert "-m worker" in str(shell["parent"])  # the worker's child, not the zygote's
+        if isolation == "pidns":
+            # the init of a pid namespace of its own, whose parent (the worker) is outside it
+            assert (shell["pid"], shell["ppid"], shell["parent"]) == ("1", "0", "")
+        else:
+            assert "-m worker" in str(shell["parent"])  # the worker's child, not the zygote's
         assert shell["environ"] == f"SANDBOX_SHELL={shell['marker']}"  # its marker in /proc/PID/environ
     first, second = shells
-    assert first["pid"] != second["pid"] and first["marker"] != second["marker"]
+    assert first["marker"] != second["marker"]
+    assert isolation == "pidns" or first["pid"] != second["pid"]
     assert first["randoms"] != second["randoms"]  # reseeded, not the zygote's sequence
     assert second["seconds"] < 2  # counted from its own start
 
@@ -123,10 +130,13 @@ def test_a_killed_or_stopped_zygote_is_replaced_and_no_call_waits_for_it(start_g
     assert gw.status()["workers"][0]["shell_spawn"] == "fork"
 
 
-def test_a_call_that_stops_every_waiting_shell_delays_no_later_call(start_gateway) -> None:
-    # The warm shells and the zygote run as the calls' user, so a call can SIGSTOP them all: the next
-    # call's shell is continued when it gets its script, and the stopped zygote is replaced.
-    gw = start_gateway("--heartbeat-interval", "0.2", workers=1)
+@pytest.mark.parametrize("isolation", ["pidns", "marker"])
+def test_a_call_that_stops_every_waiting_shell_delays_no_later_call(start_gateway, isolation: str) -> None:
+    # Where the tools run as the gateway's user (here: root, the fixture's workspace is out of nobody's
+    # reach) and calls share a pid namespace, a call can SIGSTOP the waiting shells and the zygote:
+    # the next call's shell is continued when it gets its script, and the stopped zygote is replaced.
+    # In a pid namespace of its own, a call sees none of them.
+    gw = start_gateway("--heartbeat-interval", "0.2", "--call-isolation", isolation, workers=1)
     stop_siblings = ('for s in /proc/[0-9]*/stat; do read -r pid comm state ppid rest <"$s" 2>/dev/null || continue; '
                      '[ "$ppid" = "$PPID" ] && [ "$pid" != "$$" ] && [ "$comm" = "(bash)" ] && kill -STOP "$pid" '
                      '&& echo "$pid"; done; true')
@@ -139,18 +149,25 @@ def test_a_call_that_stops_every_waiting_shell_delays_no_later_call(start_gatewa
                 assert (text_of(res), res["isError"]) == (f"call {i}\n", False)
             return stopped
 
-    assert len(run(main())) >= 2  # the zygote and at least one waiting shell
+    stopped = run(main())
+    if isolation == "pidns":
+        assert stopped == []
+    else:
+        assert len(stopped) >= 2  # the zygote and at least one waiting shell
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="--run-as needs root")
-def test_calls_cannot_read_or_trace_the_zygote() -> None:
-    # Non-dumpable: a call running as the same user could otherwise ptrace it, or write its memory
-    # through /proc, and so take over every shell forked after it.
+@pytest.mark.parametrize("isolation", ["pidns", "marker"])
+def test_calls_cannot_read_or_trace_the_zygote(isolation: str) -> None:
+    # The zygote runs as root and is non-dumpable: a call (the tool user) could otherwise ptrace it,
+    # or write its memory through /proc, and so take over every shell forked after it.  In a pid
+    # namespace of its own a call does not even see it.
     base = Path(tempfile.mkdtemp(prefix="sandbox-zygote-"))  # a tool user needs a traversable parent
     try:
         base.chmod(0o755)
         (base / "ws").mkdir()
-        gw = GatewayProcess(base / "ws", "--run-as", "nobody", "--warm-shells", "0", workers=1)
+        gw = GatewayProcess(base / "ws", "--run-as", "nobody", "--warm-shells", "0", "--call-isolation", isolation,
+                            workers=1)
         try:
             async def main() -> str:
                 async with McpClient.connect(gw.url) as c:
@@ -165,7 +182,7 @@ def test_calls_cannot_read_or_trace_the_zygote() -> None:
     assert user == "nobody"
     seen = dict(line.split() for line in lines[1:])
     assert seen.pop(me) == "readable"  # a forked shell is dumpable again, like an exec-ed one
-    assert list(seen.values()) == ["hidden"]  # the zygote
+    assert list(seen.values()) == ([] if isolation == "pidns" else ["hidden"])  # the zygote
 
 
 def test_exec_mode_execs_every_shell(start_gateway) -> None:

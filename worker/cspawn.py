@@ -4,7 +4,7 @@ CPython's ``os.posix_spawn`` keeps the GIL for the whole vfork-until-exec (0.2-0
 on a busy machine), so even a spawn on another thread stops the worker's event loop for that
 long.  A ctypes call releases the GIL; the vfork child runs only glibc's spawn code, no Python.
 
-Only what the worker needs: dup2 and open file actions, a new session, default dispositions for
+Only what the worker needs: dup2, open and closefrom file actions, a new session, default dispositions for
 some signals and an empty signal mask.  The caller's thread credentials are inherited (the
 tool-user spawner thread relies on that).  What is the same for every spawn (the argv array, the
 attributes, the encoded environment) is built once, in a ``SpawnTemplate``.
@@ -17,7 +17,11 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["SpawnTemplate"]
+__all__ = ["CLOSEFROM", "SpawnTemplate"]
+
+# A file action of ours (not os.posix_spawn's): ``(CLOSEFROM, low)`` closes every descriptor from
+# ``low`` up in the child (glibc >= 2.34), so nothing the worker holds reaches a tool process.
+CLOSEFROM = -1
 
 _POSIX_SPAWN_SETSIGMASK = 0x08
 _POSIX_SPAWN_SETSIGDEF = 0x04
@@ -37,7 +41,8 @@ def _load_libc() -> Any:
         libc.posix_spawn.restype = ctypes.c_int
         libc.posix_spawn.argtypes = [ctypes.POINTER(ctypes.c_int), ctypes.c_char_p, ctypes.c_void_p,
                                      ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
-        for name in ("posix_spawn_file_actions_addopen", "posix_spawnattr_setflags", "sigaddset"):
+        for name in ("posix_spawn_file_actions_addopen", "posix_spawn_file_actions_addclosefrom_np",
+                     "posix_spawnattr_setflags", "sigaddset"):
             getattr(libc, name)  # AttributeError when this libc lacks it
         _libc = libc
     return _libc
@@ -71,7 +76,8 @@ class SpawnTemplate:
     def prepare(self, extra_env: dict[str, str], actions: Sequence[tuple[Any, ...]]) -> PreparedSpawn:
         """The C arguments of one spawn (with the GIL, a few tens of microseconds).
 
-        ``actions`` are ``os.posix_spawn`` file actions (``POSIX_SPAWN_DUP2`` and ``POSIX_SPAWN_OPEN``).
+        ``actions`` are ``os.posix_spawn`` file actions (``POSIX_SPAWN_DUP2`` and ``POSIX_SPAWN_OPEN``)
+        and ``(CLOSEFROM, low)``.
         """
         return PreparedSpawn(self, extra_env, actions)
 
@@ -110,6 +116,8 @@ class PreparedSpawn:
                 if action[0] == os.POSIX_SPAWN_DUP2:
                     _, fd, target = action
                     _check(libc.posix_spawn_file_actions_adddup2(self.file_actions, fd, target), "adddup2")
+                elif action[0] == CLOSEFROM:
+                    _check(libc.posix_spawn_file_actions_addclosefrom_np(self.file_actions, action[1]), "closefrom")
                 elif action[0] == os.POSIX_SPAWN_OPEN:
                     _, target, path, flags, mode = action
                     _check(libc.posix_spawn_file_actions_addopen(self.file_actions, target, os.fsencode(path),

@@ -44,7 +44,7 @@ from worker.mcp_clients import (
     StreamableHttpConnection,
     initialize,
 )
-from worker.procs import Program, kill_marked_tree, read_available
+from worker.procs import Program, read_available
 from worker.worker import Worker
 
 __all__ = ["ManagedServer", "McpHost"]
@@ -178,7 +178,7 @@ class ManagedServer:
         self.restart_requested = self.host.loop.create_future()
         if spec.transport == "stdio":
             assert spec.command is not None
-            self.program = self.host.spawn_server([spec.command, *spec.args], spec.env)
+            self.program = await self.host.spawn_server([spec.command, *spec.args], spec.env)
             prog = self.program
             stdio = StdioConnection(prog.stdin_fd, prog.stdout_fd, prog.stderr_fd, prog.exit,
                                     max_line=cfg.mcp_max_line_bytes)
@@ -189,7 +189,7 @@ class ManagedServer:
             url = spec.url
             if spec.command:
                 port = _free_port()
-                self.program = self.host.spawn_server([spec.command, *spec.args], {**spec.env, "PORT": str(port)})
+                self.program = await self.host.spawn_server([spec.command, *spec.args], {**spec.env, "PORT": str(port)})
                 self._drain_output(self.program)
                 if url is None:
                     url = f"http://127.0.0.1:{port}" + ("/sse" if spec.transport == "sse" else "/mcp")
@@ -368,9 +368,9 @@ class McpHost(Worker):
         env.update(extra)
         return env
 
-    def spawn_server(self, argv: list[str], extra_env: dict[str, str]) -> Program:
+    async def spawn_server(self, argv: list[str], extra_env: dict[str, str]) -> Program:
         env = self.server_env(extra_env)
-        prog = self.factory.spawn_program(argv, cwd=os.path.realpath(self.cfg.workspace), extra_env=env)
+        prog = await self.factory.spawn_program(argv, cwd=self.runner.workspace, extra_env=env)
         pid = prog.pid
         self.owned.add(pid)
         prog.exit.add_done_callback(lambda _f: self.owned.discard(pid))
@@ -378,9 +378,7 @@ class McpHost(Worker):
 
     async def kill_program(self, prog: Program) -> None:
         """Kill the server's whole tree; return once it is dead (its port free), or after 1 s."""
-        await self.until_gone(kill_marked_tree(None if prog.exit.done() else prog.pid, prog.marker,
-                                               exclude=(self.factory.live | self.owned) - {prog.pid},
-                                               reaper=self.reaper), limit=1.0)
+        await self.until_gone(self.factory.kill(prog, alive=not prog.exit.done(), exclude=self.owned), limit=1.0)
 
     # ---- reporting --------------------------------------------------------------------
 

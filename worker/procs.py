@@ -22,17 +22,16 @@ import fcntl
 import functools
 import logging
 import os
-import platform
 import resource
 import shlex
+import shutil
 import signal
 import socket
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from worker.cspawn import SpawnTemplate
+from worker.cspawn import CLOSEFROM, SpawnTemplate
 from worker.zygote import MARKER_CAPACITY, ZYGOTE_FDS, Zygote, zygote_script
 
 __all__ = [
@@ -44,6 +43,7 @@ __all__ = [
     "SpawnerThread",
     "children_of",
     "in_proc",
+    "kill_descendants",
     "kill_marked_tree",
     "main_thread_children",
     "pidfds_work",
@@ -58,8 +58,6 @@ ZYGOTE_REPLY_TIMEOUT = 1.0  # seconds a fork request may wait before the zygote 
 F_SETPIPE_SZ = 1031
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
-# (setgroups, setresgid, setresuid) syscall numbers, called raw: see ToolUserSpawner.
-_CRED_SYSCALLS = {"x86_64": (116, 119, 117), "aarch64": (159, 149, 147)}
 
 # The stub every call's shell runs: it waits for its script on fd 3, so the worker
 # can register the shell before any user code runs.  The script arrives NUL-free
@@ -202,16 +200,20 @@ def kill_marked_tree(
     *,
     exclude: set[int],
     reaper: Reaper,
+    spared: frozenset[bytes] | set[bytes] = frozenset(),
     rounds: int = 100,
 ) -> set[int]:
-    """SIGKILL ``root``'s descendants and every orphan of ours that carries ``marker``.
+    """SIGKILL ``root``'s descendants and every orphan of ours that belongs to no other live call.
 
-    ``marker=None`` means every orphan and every other child of ours not in ``exclude``.
-    Orphans (children of our main thread not in ``exclude``) with no readable marker
-    are killed too: a process that wiped its environment cannot hide.  Repeats until a
-    round finds nothing, so processes forked during the kill are caught as well.
-    Returns the pids signalled: ``await reaper.gone(pids)`` waits until they are dead and
-    reaped (each is reaped as it dies; with pidfds that is as soon as it dies).
+    The fallback tree kill, where calls get no pid namespace of their own (``ShellFactory.pidns``
+    false).  An orphan (a child of our main thread not in ``exclude``) is spared only when its
+    marker is one of ``spared`` (the markers of the other calls and jobs still running, whose own
+    cleanup will kill it) and not ``marker``: an orphan with a wiped, unreadable or forged marker
+    (any other value, the zygote's placeholder included) is killed.  ``marker=None`` means every
+    orphan and every other child of ours not in ``exclude``.  Repeats until a round finds
+    nothing, so processes forked during the kill are caught as well.  Returns the pids
+    signalled: ``await reaper.gone(pids)`` waits until they are dead and reaped (each is reaped
+    as it dies; with pidfds that is as soon as it dies).
     """
     me = os.getpid()
     # A SIGKILLed process runs no more user code and its forks fail, so it is signalled once;
@@ -228,7 +230,7 @@ def kill_marked_tree(
             if orphan in exclude or orphan in victims or _is_zombie(orphan):
                 continue
             found = _marker_of(orphan)
-            if marker is None or found is None or found == marker:
+            if marker is None or found == marker or found not in spared:
                 victims[orphan] = None
                 _descendants(orphan, victims)
         victims.pop(me, None)
@@ -237,6 +239,19 @@ def kill_marked_tree(
             break
         signalled.update(pid for pid in fresh if reaper.kill(pid))
         reaper.reap()
+    return signalled
+
+
+def kill_descendants(root: int, reaper: Reaper, rounds: int = 100) -> set[int]:
+    """SIGKILL ``root`` and its descendants, parents first (see ``kill_marked_tree``); the pids signalled."""
+    signalled: set[int] = set()
+    for _ in range(rounds):
+        victims: dict[int, None] = {root: None}
+        _descendants(root, victims)
+        fresh = [pid for pid in victims if pid not in signalled and not _is_zombie(pid)]
+        if not fresh:
+            break
+        signalled.update(pid for pid in fresh if reaper.kill(pid))
     return signalled
 
 
@@ -450,46 +465,22 @@ class OutputBuffer:
 
 
 class SpawnerThread:
-    """One thread that starts the worker's shells, so a spawn never stops the event loop.
+    """One thread that starts the worker's exec-ed shells (and the zygote), so a spawn never stops
+    the event loop.
 
     The factory hands it ``posix_spawn`` through ctypes (``worker.cspawn``), which releases
     the GIL, so the loop runs on while the thread waits for the child's vfork and exec.
 
-    With ``run_as`` the thread holds the tool user's credentials and what it spawns starts
-    as that user.  Linux credentials belong to threads: the raw setgroups/setresgid/setresuid
-    syscalls change only the calling thread (glibc's wrappers broadcast the change to every
-    thread of the process, which is why they are not used here), and a child started with
-    ``posix_spawn`` inherits the credentials of the thread that called it.  The thread also
-    sets no_new_privs, which its children inherit.  The result equals ``setpriv --reuid
-    --regid --clear-groups --no-new-privs`` without exec-ing setpriv for every shell (about
-    2 ms of CPU per shell: it loads NSS modules and locales).  The rest of the worker keeps
-    its own credentials.
-
-    Raises OSError when this platform or kernel does not allow the switch; callers fall back
-    to setpriv and a thread without ``run_as``.
+    The thread keeps the worker's credentials.  It must never take the tool user's: the kernel
+    checks a signal's permission against the credentials of the thread a pid names, so a tool
+    could SIGKILL the whole worker by the tid of a thread running as the tool user.  What it
+    spawns drops to the tool user itself (``unshare -S/-G`` or ``setpriv`` in the exec path, the
+    zygote's builtin in the fork path).  The thread sets no_new_privs on itself, which every
+    process it spawns inherits.
     """
 
-    def __init__(self, run_as: tuple[int, int] | None = None) -> None:
-        initializer: Callable[..., None] | None = None
-        initargs: tuple[Any, ...] = ()
-        if run_as is not None:
-            numbers = _CRED_SYSCALLS.get(platform.machine())
-            if numbers is None:
-                raise OSError(errno.ENOSYS, f"no credential syscall numbers for {platform.machine()}")
-            initializer, initargs = _drop_thread_credentials, (numbers, *run_as)
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="shell-spawner", initializer=initializer,
-                                            initargs=initargs)
-        if run_as is None:
-            return
-        uid, gid = run_as
-        try:
-            creds = self._executor.submit(_thread_credentials).result()
-        except Exception as exc:  # the initializer failed: the pool is broken
-            self._executor.shutdown(wait=False)
-            raise OSError(errno.EPERM, f"cannot switch a thread to uid {uid} gid {gid}: {exc}") from exc
-        if creds != ((uid, uid, uid), (gid, gid, gid), [], 1):
-            self._executor.shutdown(wait=False)
-            raise OSError(errno.EPERM, f"spawner thread has credentials {creds}, expected uid {uid} gid {gid}")
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="shell-spawner", initializer=_no_new_privs)
 
     def spawn(self, spawn: Callable[..., int], *args: Any, **kwargs: Any) -> int:
         """Run ``spawn(*args, **kwargs)`` on the thread; blocks the caller until it returns the pid."""
@@ -503,23 +494,20 @@ class SpawnerThread:
         self._executor.shutdown(wait=False)
 
 
-def _drop_thread_credentials(numbers: tuple[int, int, int], uid: int, gid: int) -> None:
-    setgroups, setresgid, setresuid = numbers
+def _no_new_privs() -> None:
+    """no_new_privs for the calling thread (and what it spawns): no setuid binary or file
+    capability raises a tool's privileges."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    for call, args in ((setgroups, (0, None)), (setresgid, (gid, gid, gid))):
-        if libc.syscall(call, *args) != 0:
-            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
     if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
-    if libc.syscall(setresuid, uid, uid, uid) != 0:
-        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
 
 
-def _thread_credentials() -> tuple[Any, Any, list[int], int]:
-    with open(f"/proc/self/task/{threading.get_native_id()}/status", "rb") as f:
-        nnp = next((int(line.split()[1]) for line in f if line.startswith(b"NoNewPrivs:")), 0)
-    return os.getresuid(), os.getresgid(), os.getgroups(), nnp
+# How a shell's tree is killed (``Shell.contained``):
+#   "init"    the shell is the init of a pid namespace of its own: killing it makes the kernel
+#             kill everything in the namespace, and its death means all of it is dead;
+#   "wrapper" the shell's pid is an ``unshare`` whose child is that init (exec-ed shells);
+#   ""        no namespace: descendants by parent links, orphans by marker (``kill_marked_tree``).
+Contained = str
 
 
 class Shell:
@@ -529,14 +517,16 @@ class Shell:
     (stdout and stderr of the shell) and the state pipe (what the EXIT trap reports).
     """
 
-    __slots__ = ("exit", "marker", "out_fd", "pid", "script_fd", "state_fd")
+    __slots__ = ("contained", "exit", "marker", "out_fd", "pid", "script_fd", "state_fd")
 
-    def __init__(self, pid: int, marker: bytes, script_fd: int, out_fd: int, state_fd: int) -> None:
+    def __init__(self, pid: int, marker: bytes, script_fd: int, out_fd: int, state_fd: int,
+                 contained: Contained = "") -> None:
         self.pid = pid
         self.marker = marker
         self.script_fd = script_fd
         self.out_fd = out_fd
         self.state_fd = state_fd
+        self.contained = contained
         self.exit: asyncio.Future[int] | None = None
 
     def close_fds(self) -> None:
@@ -556,26 +546,43 @@ class Program:
     Owns the parent's ends of its stdin, stdout and stderr pipes (non-blocking).
     """
 
-    __slots__ = ("exit", "marker", "pid", "stderr_fd", "stdin_fd", "stdout_fd")
+    __slots__ = ("contained", "exit", "marker", "pid", "stderr_fd", "stdin_fd", "stdout_fd")
 
     def __init__(self, pid: int, marker: bytes, stdin_fd: int, stdout_fd: int, stderr_fd: int,
-                 exit: asyncio.Future[int]) -> None:
+                 exit: asyncio.Future[int], contained: Contained = "") -> None:
         self.pid = pid
         self.marker = marker
         self.stdin_fd = stdin_fd
         self.stdout_fd = stdout_fd
         self.stderr_fd = stderr_fd
         self.exit = exit
+        self.contained = contained
 
 
 MAX_PROGRAM_SCRIPT = 60 * 1024  # fits a pipe buffer, so handing it over never blocks
 
+# A shell that is the init of its pid namespace ignores every signal sent from inside the namespace
+# whose action is the default one (the kernel protects a namespace's init).  These traps give such
+# a shell the exit status a default action would have given (``kill -TERM $$`` exits 143, a busy
+# loop in the shell itself past the CPU limit exits 152), and exit runs its EXIT trap as before.
+# SIGKILL and SIGSTOP cannot be trapped: ``kill -9 $$`` from inside the call does nothing.
+INIT_TRAPS = "".join(
+    f"trap 'builtin exit {128 + sig}' {sig.name[3:]}; "
+    for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGPIPE,
+                signal.SIGALRM, signal.SIGTERM, signal.SIGXCPU, signal.SIGXFSZ, signal.SIGVTALRM, signal.SIGPROF)
+)
+
 
 class ShellFactory:
-    """Spawns ``Shell``s with ``posix_spawn`` (vfork speed) and applies per-call limits.
+    """Spawns ``Shell``s and ``Program``s with their containment, limits and the tool user.
 
     Shells start in the worker's cwd (the workspace); the script they are given
     changes directory itself, so a pre-started shell serves any call.
+
+    ``pidns``: every shell is the init of a pid and mount namespace of its own, with its own
+    /proc (needs CAP_SYS_ADMIN: the worker runs as root).  Forked shells get them from the zygote's
+    builtin; exec-ed ones through ``unshare``.  Without it, trees are found by parent links and
+    markers.  ``run_as``: shells run as that (uid, gid), with no supplementary groups.
     """
 
     def __init__(
@@ -587,24 +594,33 @@ class ShellFactory:
         marker_prefix: str,
         run_as: tuple[int, int] | None = None,
         fork_builtin: str | None = None,
+        pidns: bool = False,
     ) -> None:
         self._reaper = reaper
         self._env = env
         self._prefix = marker_prefix
+        self.pidns = pidns
+        self._spawner = SpawnerThread()
+        self.devnull = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        uid, gid = run_as if run_as is not None else (-1, -1)
         launcher: list[str] = []
-        try:
-            self._spawner = SpawnerThread(run_as)
-        except OSError as exc:
-            assert run_as is not None
-            uid, gid = run_as
-            # Fallback: one more exec per shell (setpriv), ~2 ms of CPU; warm shells hide its latency.
-            logger.warning("spawning shells through setpriv: %s", exc)
-            launcher = ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--no-new-privs"]
-            self._spawner = SpawnerThread()
+        if pidns:
+            # unshare forks the init, mounts the namespace's /proc and drops to the tool user (-S/-G
+            # also clears supplementary groups); --kill-child takes the namespace down with it.
+            launcher = [shutil.which("unshare") or "/usr/bin/unshare", "--pid", "--mount", "--fork", "--kill-child",
+                        "--mount-proc"]
+            if run_as is not None:
+                launcher += ["-S", str(uid), "-G", str(gid)]
+            launcher.append("--")
+        elif run_as is not None:
+            launcher = [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={gid}",
+                        "--clear-groups", "--"]
         bash = ["/bin/bash", "--noprofile", "--norc", "-c"]
         stub = limit_commands(limits) + SHELL_STUB
-        self._argv = [*launcher, *bash, stub]
-        self._zygote_argv = [*launcher, *bash, zygote_script(stub)]
+        self._argv = [*launcher, *bash, (INIT_TRAPS if pidns else "") + stub]
+        # The zygote runs with the worker's credentials (root, usually): the tool user can neither
+        # signal nor trace it, and its builtin drops each forked shell to the tool user.
+        self._zygote_argv = [*bash, zygote_script(stub, uid, gid, pidns, INIT_TRAPS if pidns else "")]
         self._template = self._make_template(self._argv, env)
         # Call shells are forked by a zygote when the gateway built its builtin (worker/zygote.py).
         self._fork_builtin = fork_builtin
@@ -614,7 +630,8 @@ class ShellFactory:
         self._zygote_boot_failures = 0
         self.zygote_restarts = 0  # zygotes that died or stopped answering (not closed on purpose)
         self._serial = 0
-        self.live: set[int] = set()  # pids of shells (and the zygote) not yet reaped
+        self.live: set[int] = set()  # pids of shells, programs and the zygote not yet reaped
+        self.markers: dict[int, bytes] = {}  # pid -> marker of every live shell and program
 
     @staticmethod
     def _make_template(argv: list[str], env: dict[str, str]) -> SpawnTemplate | None:
@@ -629,82 +646,157 @@ class ShellFactory:
         """Whether new call shells come from a zygote (else each is exec-ed)."""
         return self._fork_builtin is not None
 
+    @property
+    def tree_kill(self) -> str:
+        """How trees are killed, for the gateway's /status: a pid namespace per call, or markers."""
+        return "pidns" if self.pidns else "marker"
+
     def close(self) -> None:
         if self._zygote is not None:
             self._drop_zygote(self._zygote, "the worker is stopping")
         self._spawner.close()
+        if self.devnull >= 0:
+            os.close(self.devnull)
+            self.devnull = -1
 
-    def _spawn_args(self, extra_env: dict[str, str], file_actions: list[tuple[Any, ...]], *, zygote: bool = False,
-                    ) -> tuple[Callable[..., int], tuple[Any, ...], dict[str, Any]]:
-        """What the spawner thread calls to start a shell (or the zygote) in a session of its own."""
-        template, argv, env = ((self._zygote_template, self._zygote_argv, self._zygote_env) if zygote
-                               else (self._template, self._argv, self._env))
-        if template is not None:
-            return template.run, (template.prepare(extra_env, file_actions),), {}
-        return os.posix_spawn, (argv[0], argv, {**env, **extra_env}), _spawn_options(file_actions)
+    # ---- starting a process ----
 
-    def _posix_spawn(self, extra_env: dict[str, str], file_actions: list[tuple[Any, ...]]) -> int:
-        """Start the shell in a session of its own (as the tool user when there is one); blocks."""
-        spawn, args, kwargs = self._spawn_args(extra_env, file_actions)
-        return self._spawner.spawn(spawn, *args, **kwargs)
+    def _exec_later(self, spawn: _Spawn) -> asyncio.Future[int]:
+        """Exec a shell on the spawner thread: its descriptors on 0-4, every other one closed."""
+        actions: list[tuple[Any, ...]] = [(os.POSIX_SPAWN_DUP2, fd, to) for to, fd in enumerate(spawn.child_fds)]
+        if self._template is not None:
+            actions.append((CLOSEFROM, len(spawn.child_fds)))
+            return self._spawner.spawn_later(self._template.run, self._template.prepare(spawn.extra_env, actions))
+        return self._spawner.spawn_later(os.posix_spawn, self._argv[0], self._argv, {**self._env, **spawn.extra_env},
+                                         **_spawn_options(actions))
 
-    def _exec_later(self, spawn: _ShellSpawn) -> asyncio.Future[int]:
-        fn, args, kwargs = self._spawn_args(spawn.extra_env, spawn.file_actions)
-        return self._spawner.spawn_later(fn, *args, **kwargs)
-
-    def spawn_later(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Shell]:
-        """A new shell, forked by the zygote or spawned on the spawner thread, while the loop goes on.
-
-        Until it has exec-ed, an exec-ed child is listed under the spawner thread, where orphan sweeps
-        (``main_thread_children``) do not look, so a concurrent cleanup cannot take it for an orphan.
-        A forked one is listed there too (CLONE_PARENT makes it the zygote's sibling).  A request the
-        zygote fails is exec-ed instead.
-        """
-        result: asyncio.Future[Shell] = loop.create_future()
-        spawn = _ShellSpawn(self)
-        try:
-            forked = self._fork_later(loop, spawn) if self._fork_builtin is not None else None
-            pid_future = forked if forked is not None else self._exec_later(spawn)
-        except BaseException:
-            spawn.abandon()
-            raise
-
-        pid_future.add_done_callback(functools.partial(self._spawned, result, spawn, forked))
+    def _start(self, loop: asyncio.AbstractEventLoop, spawn: _Spawn) -> asyncio.Future[int]:
+        """The pid of a new shell for ``spawn``: forked by the zygote, else exec-ed.  A request the
+        zygote fails is exec-ed instead.  Until it has exec-ed, an exec-ed child is listed under the
+        spawner thread, where orphan sweeps (``main_thread_children``) do not look, so a concurrent
+        cleanup cannot take it for an orphan; a forked one is listed there too (CLONE_PARENT makes
+        it the zygote's sibling)."""
+        result: asyncio.Future[int] = loop.create_future()
+        forked = self._fork_later(loop, spawn) if self._fork_builtin is not None else None
+        pid_future = forked if forked is not None else self._exec_later(spawn)
+        spawn.forked = forked is not None
+        pid_future.add_done_callback(functools.partial(self._started, result, spawn, forked))
         return result
 
-    def _spawned(self, result: asyncio.Future[Shell], spawn: _ShellSpawn, forked: asyncio.Future[int] | None,
+    def _started(self, result: asyncio.Future[int], spawn: _Spawn, forked: asyncio.Future[int] | None,
                  pid_future: asyncio.Future[int]) -> None:
         # A method and a partial, not a closure: a closure that re-adds itself is a reference cycle,
         # and one per call (with its shell and futures) made the collector run every ~15 calls.
         if pid_future is forked and not result.done() and not pid_future.cancelled() \
                 and pid_future.exception() is not None:
             try:
-                self._exec_later(spawn).add_done_callback(functools.partial(self._spawned, result, spawn, None))
+                spawn.forked = False
+                self._exec_later(spawn).add_done_callback(functools.partial(self._started, result, spawn, None))
                 return
             except OSError:
                 pass
-        if pid_future.cancelled() or pid_future.exception() is not None:
+        if result.done():  # the caller gave up on it
+            if not pid_future.cancelled() and pid_future.exception() is None:
+                os.kill(pid_future.result(), signal.SIGKILL)
+            return
+        if pid_future.cancelled():
+            result.set_exception(OSError("the spawn was cancelled"))
+            return
+        exc = pid_future.exception()
+        if exc is not None:
+            result.set_exception(exc)
+        else:
+            result.set_result(pid_future.result())
+
+    def _contained(self, spawn: _Spawn) -> Contained:
+        if not self.pidns:
+            return ""
+        return "init" if spawn.forked else "wrapper"
+
+    def _track(self, pid: int, marker: bytes) -> asyncio.Future[int]:
+        exit = self._reaper.watch(pid)
+        self.live.add(pid)
+        self.markers[pid] = marker
+        exit.add_done_callback(functools.partial(self._gone, pid))
+        return exit
+
+    def _gone(self, pid: int, _exit: asyncio.Future[int]) -> None:
+        self.live.discard(pid)
+        self.markers.pop(pid, None)
+
+    def spawn_later(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Shell]:
+        """A new shell, forked by the zygote or spawned on the spawner thread, while the loop goes on."""
+        result: asyncio.Future[Shell] = loop.create_future()
+        spawn = _ShellSpawn(self)
+        try:
+            started = self._start(loop, spawn)
+        except BaseException:
+            spawn.abandon()
+            raise
+        started.add_done_callback(functools.partial(self._shell_started, result, spawn))
+        return result
+
+    def _shell_started(self, result: asyncio.Future[Shell], spawn: _ShellSpawn, started: asyncio.Future[int]) -> None:
+        if started.cancelled() or started.exception() is not None:
             spawn.abandon()
             if not result.done():
-                exc = None if pid_future.cancelled() else pid_future.exception()
+                exc = None if started.cancelled() else started.exception()
                 result.set_exception(exc or OSError("the spawn was cancelled"))
             return
-        shell = spawn.finish(pid_future.result())
+        shell = spawn.finish(started.result(), self._contained(spawn))
         if result.done():  # the caller gave up on it
             os.kill(shell.pid, signal.SIGKILL)
             shell.close_fds()
         else:
             result.set_result(shell)
 
+    async def spawn_program(self, argv: list[str], *, cwd: str, extra_env: dict[str, str]) -> Program:
+        """Start ``argv`` in ``cwd`` with the same containment as a call's shell (pid namespace or
+        marker, own session, limits, tool user), its stdin/stdout/stderr on three pipes of ours.
+
+        The shell stays (as the namespace's init, it reaps what the program leaves) and exits with
+        the program's status; ``extra_env`` is set for the program by ``env``."""
+        script = ("cd -- " + shlex.quote(cwd) + " || exit 126\n"
+                  + " ".join(shlex.quote(a) for a in ["env", "--", *(f"{k}={v}" for k, v in extra_env.items()), *argv]))
+        data = script.encode("utf-8", "surrogateescape")
+        if len(data) > MAX_PROGRAM_SCRIPT or b"\0" in data:
+            raise ValueError(f"command line too long (over {MAX_PROGRAM_SCRIPT} bytes) or holds NUL bytes")
+        spawn = _ProgramSpawn(self)
+        try:
+            started = self._start(asyncio.get_running_loop(), spawn)
+            pid = await started
+        except BaseException:
+            spawn.abandon()
+            raise
+        return spawn.finish(pid, self._contained(spawn), data)
+
+    # ---- killing a tree ----
+
+    def kill(self, proc: Shell | Program, *, alive: bool, exclude: set[int]) -> set[int]:
+        """SIGKILL what a shell or program started (itself too, when ``alive``); the pids to wait for
+        with ``Reaper.gone``: once they are dead, nothing it started is left.
+
+        In a pid namespace of its own, the init's death means the namespace is empty (the kernel
+        kills everything in it first), so a dead init leaves nothing to kill.  Otherwise its
+        descendants and every orphan not of another live call die (``kill_marked_tree``);
+        ``exclude`` are the worker's own children that are neither shells nor orphans."""
+        if proc.contained == "init":
+            return {proc.pid} if alive and self._reaper.kill(proc.pid) else set()
+        if proc.contained == "wrapper":
+            return kill_descendants(proc.pid, self._reaper) if alive else set()
+        spared = {m for pid, m in self.markers.items() if pid != proc.pid}
+        return kill_marked_tree(proc.pid if alive else None, proc.marker, exclude=(self.live | exclude) - {proc.pid},
+                                reaper=self._reaper, spared=spared)
+
     # ---- the zygote (worker/zygote.py) ----
 
-    def _fork_later(self, loop: asyncio.AbstractEventLoop, spawn: _ShellSpawn) -> asyncio.Future[int] | None:
+    def _fork_later(self, loop: asyncio.AbstractEventLoop, spawn: _Spawn) -> asyncio.Future[int] | None:
         """Ask the zygote (started if need be) for the shell; None when it cannot be asked."""
         zygote = self._zygote if self._zygote is not None and not self._zygote.closed else self._start_zygote(loop)
         if zygote is None:
             return None
         try:
-            return zygote.fork(spawn.marker.encode(), (spawn.out_w, spawn.script_r, spawn.state_w))
+            return zygote.fork(spawn.marker.encode(), spawn.child_fds)
         except (BlockingIOError, ValueError):
             return None  # its socket is full, or the marker too long for it: exec this one
         except OSError as exc:
@@ -722,14 +814,19 @@ class ShellFactory:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         lib_target, sock_target = ZYGOTE_FDS
         actions = [
-            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_DUP2, self.devnull, 0),
+            (os.POSIX_SPAWN_DUP2, self.devnull, 1),
+            (os.POSIX_SPAWN_DUP2, self.devnull, 2),
             (os.POSIX_SPAWN_DUP2, lib_fd, lib_target),
             (os.POSIX_SPAWN_DUP2, theirs.fileno(), sock_target),
         ]
         try:
-            fn, args, kwargs = self._spawn_args({}, actions, zygote=True)
-            started = self._spawner.spawn_later(fn, *args, **kwargs)
+            if self._zygote_template is not None:
+                template = self._zygote_template
+                started = self._spawner.spawn_later(template.run, template.prepare({}, [*actions, (CLOSEFROM, 7)]))
+            else:
+                started = self._spawner.spawn_later(os.posix_spawn, self._zygote_argv[0], self._zygote_argv,
+                                                    self._zygote_env, **_spawn_options(actions))
         except BaseException:
             os.close(lib_fd)
             ours.close()
@@ -796,45 +893,6 @@ class ShellFactory:
         logger.warning("not forking shells from a zygote: %s; every shell is exec-ed", why)
         self._fork_builtin = None
 
-    def spawn_program(self, argv: list[str], *, cwd: str, extra_env: dict[str, str]) -> Program:
-        """Start ``argv`` in ``cwd`` with the same containment as a call's shell (own session,
-        limits, tool user, marker), its stdin/stdout/stderr on three pipes of ours."""
-        script = "cd -- " + shlex.quote(cwd) + " || exit 126\nexec -- " + " ".join(shlex.quote(a) for a in argv)
-        data = script.encode("utf-8", "surrogateescape")
-        if len(data) > MAX_PROGRAM_SCRIPT or b"\0" in data:
-            raise ValueError(f"command line too long (over {MAX_PROGRAM_SCRIPT} bytes) or holds NUL bytes")
-        self._serial += 1
-        marker = f"{self._prefix}.p{self._serial}"
-        env = {**extra_env, MARKER_ENV: marker}
-        script_r, script_w = os.pipe()
-        in_r, in_w = os.pipe()
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        try:
-            pid = self._posix_spawn(env, [
-                (os.POSIX_SPAWN_DUP2, in_r, 0),
-                (os.POSIX_SPAWN_DUP2, out_w, 1),
-                (os.POSIX_SPAWN_DUP2, err_w, 2),
-                (os.POSIX_SPAWN_DUP2, script_r, 3),
-            ])
-        except OSError:
-            for fd in (script_w, in_w, out_r, err_r):
-                os.close(fd)
-            raise
-        finally:
-            for fd in (script_r, in_r, out_w, err_w):
-                os.close(fd)
-        exit_fut = self._reaper.watch(pid)
-        try:
-            os.write(script_w, data)
-        except OSError:
-            pass  # it died already; its exit status tells
-        finally:
-            os.close(script_w)
-        for fd in (in_w, out_r, err_r):
-            os.set_blocking(fd, False)
-        return Program(pid, marker.encode(), in_w, out_r, err_r, exit_fut)
-
 
 # Python ignores SIGPIPE and SIGXFSZ; a shell must not inherit that (`yes | head` would never end).
 _DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ)
@@ -844,51 +902,92 @@ def _spawn_options(file_actions: list[tuple[Any, ...]]) -> dict[str, Any]:
     return {"file_actions": file_actions, "setsid": True, "setsigdef": _DEFAULT_SIGNALS}
 
 
-class _ShellSpawn:
-    """The pipes and environment of one shell being spawned; ``finish`` turns it into a ``Shell``."""
+class _Spawn:
+    """The descriptors and marker of one process being spawned through the shell stub.
 
-    __slots__ = ("extra_env", "factory", "file_actions", "marker", "out_r", "out_w", "script_r", "script_w",
-                 "state_r", "state_w")
+    ``child_fds`` become the child's 0-4 (stdin, stdout, stderr, script, state); every other
+    descriptor is closed in the child.  ``_own`` are the child's ends, closed here once it has them."""
 
-    def __init__(self, factory: ShellFactory) -> None:
+    __slots__ = ("_own", "child_fds", "extra_env", "factory", "forked", "marker")
+
+    def __init__(self, factory: ShellFactory, suffix: str = "") -> None:
         factory._serial += 1
         self.factory = factory
-        self.marker = f"{factory._prefix}.{factory._serial}"
+        self.marker = f"{factory._prefix}.{suffix}{factory._serial}"
         self.extra_env = {MARKER_ENV: self.marker}
-        self.script_r, self.script_w = os.pipe()
-        self.out_r, self.out_w = os.pipe()
-        self.state_r, self.state_w = os.pipe()
+        self.forked = False
+        self.child_fds: tuple[int, int, int, int, int] = (-1, -1, -1, -1, -1)
+        self._own: list[int] = []
+
+    def _close_child_ends(self) -> None:
+        for fd in self._own:
+            os.close(fd)
+        self._own = []
+
+
+class _ShellSpawn(_Spawn):
+    """A call's shell: output (stdout and stderr) on one pipe, the script on 3, the state record on 4."""
+
+    __slots__ = ("out_r", "script_w", "state_r")
+
+    def __init__(self, factory: ShellFactory) -> None:
+        super().__init__(factory)
+        script_r, self.script_w = os.pipe()
+        self.out_r, out_w = os.pipe()
+        self.state_r, state_w = os.pipe()
         try:
             fcntl.fcntl(self.out_r, F_SETPIPE_SZ, 1 << 20)
         except OSError:
             pass
-        self.file_actions = [
-            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_DUP2, self.out_w, 1),
-            (os.POSIX_SPAWN_DUP2, self.out_w, 2),
-            (os.POSIX_SPAWN_DUP2, self.script_r, 3),
-            (os.POSIX_SPAWN_DUP2, self.state_w, 4),
-        ]
-
-    def _close_child_ends(self) -> None:
-        for fd in (self.script_r, self.out_w, self.state_w):
-            os.close(fd)
+        self._own = [script_r, out_w, state_w]
+        self.child_fds = (factory.devnull, out_w, out_w, script_r, state_w)
 
     def abandon(self) -> None:
         self._close_child_ends()
         for fd in (self.script_w, self.out_r, self.state_r):
             os.close(fd)
 
-    def finish(self, pid: int) -> Shell:
+    def finish(self, pid: int, contained: Contained) -> Shell:
         self._close_child_ends()
-        factory = self.factory
-        shell = Shell(pid, self.marker.encode(), self.script_w, self.out_r, self.state_r)
-        shell.exit = factory._reaper.watch(pid)
-        factory.live.add(pid)
-        shell.exit.add_done_callback(lambda _f: factory.live.discard(pid))
+        shell = Shell(pid, self.marker.encode(), self.script_w, self.out_r, self.state_r, contained)
+        shell.exit = self.factory._track(pid, shell.marker)
         for fd in (self.out_r, self.state_r, self.script_w):
             os.set_blocking(fd, False)
         return shell
+
+
+class _ProgramSpawn(_Spawn):
+    """A managed server: stdin, stdout and stderr on three pipes, the script on 3, no state record."""
+
+    __slots__ = ("err_r", "in_w", "out_r", "script_w")
+
+    def __init__(self, factory: ShellFactory) -> None:
+        super().__init__(factory, "p")
+        script_r, self.script_w = os.pipe()
+        in_r, self.in_w = os.pipe()
+        self.out_r, out_w = os.pipe()
+        self.err_r, err_w = os.pipe()
+        self._own = [script_r, in_r, out_w, err_w]
+        self.child_fds = (in_r, out_w, err_w, script_r, factory.devnull)
+
+    def abandon(self) -> None:
+        self._close_child_ends()
+        for fd in (self.script_w, self.in_w, self.out_r, self.err_r):
+            os.close(fd)
+
+    def finish(self, pid: int, contained: Contained, script: bytes) -> Program:
+        self._close_child_ends()
+        marker = self.marker.encode()
+        exit = self.factory._track(pid, marker)
+        try:
+            os.write(self.script_w, script)  # under a pipe buffer (MAX_PROGRAM_SCRIPT): never blocks
+        except OSError:
+            pass  # it died already; its exit status tells
+        finally:
+            os.close(self.script_w)
+        for fd in (self.in_w, self.out_r, self.err_r):
+            os.set_blocking(fd, False)
+        return Program(pid, marker, self.in_w, self.out_r, self.err_r, exit, contained)
 
 
 async def write_all(loop: asyncio.AbstractEventLoop, fd: int, data: bytes) -> None:

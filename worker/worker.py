@@ -27,6 +27,7 @@ import shared.job_tools  # noqa: F401  (registers the job tools in TOOLS)
 from shared import protocol as p
 from shared.config import WorkerConfig, load_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
+from shared.hygiene import close_inherited_on_exec, make_undumpable
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from worker.bash import ShellRunner, outcome_to_result
 from worker.files import FILE_TOOL_NAMES, FileToolContext, run_file_tool
@@ -39,6 +40,7 @@ from worker.procs import (
     ShellFactory,
     children_of,
     in_proc,
+    kill_descendants,
     kill_marked_tree,
     main_thread_children,
     pidfds_work,
@@ -82,6 +84,7 @@ class Worker(asyncio.Protocol):
             marker_prefix=f"{os.environ.get('SANDBOX_WORKER', 'w')}.{os.getpid()}",
             run_as=(cfg.run_as_uid, cfg.run_as_gid) if cfg.run_as_uid >= 0 else None,
             fork_builtin=cfg.shell_builtin or None,
+            pidns=cfg.call_isolation == "pidns",
         )
         self.warm: deque[Shell] = deque()  # oldest first: the oldest shell is the most surely ready
         self.warm_target = cfg.warm_shells
@@ -208,14 +211,9 @@ class Worker(asyncio.Protocol):
                 self._discard_shell(self.warm.pop())  # the newest: it may still be starting
 
     async def cleanup_shell(self, shell: Shell, shell_alive: bool) -> int:
-        """Kill what is left of a call: the shell (if alive), its descendants, its orphans.
+        """Kill what is left of a call: the shell (if alive) and everything it started.
 
         Returns how many processes were killed, once they are dead (or after ``DEATH_WAIT``)."""
-        live, owned = self.factory.live, self.owned
-
-        def no_orphans() -> bool:
-            return all(pid in live or pid in owned for pid in main_thread_children(self.me))
-
         if shell_alive:
             # SIGKILL first: from then on the shell cannot fork, so one look finds all it started
             # (its children, or, once it is gone, the orphans they became).
@@ -223,19 +221,21 @@ class Worker(asyncio.Protocol):
                 os.kill(shell.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            if not children_of(shell.pid) and no_orphans():
+            if shell.contained != "wrapper" and not children_of(shell.pid) and self._no_orphans(shell):
                 return 1  # the usual end of a call answered on its record: only the shell was left
-        elif no_orphans():
+        elif self._no_orphans(shell):
             return 0
-        exclude = live | owned
-        killed = kill_marked_tree(
-            shell.pid if shell_alive else None,
-            shell.marker,
-            exclude=exclude - {shell.pid},
-            reaper=self.reaper,
-        )
+        killed = self.factory.kill(shell, alive=shell_alive, exclude=self.owned)
         await self.until_gone(killed)
         return len(killed)
+
+    def _no_orphans(self, shell: Shell) -> bool:
+        """Whether nothing ``shell`` started can have escaped it: in a pid namespace of its own its
+        orphans stay inside (its init's children), else the worker has no unknown children."""
+        if shell.contained:
+            return True
+        live, owned = self.factory.live, self.owned
+        return all(pid in live or pid in owned for pid in main_thread_children(self.me))
 
     async def until_gone(self, pids: set[int], limit: float = DEATH_WAIT) -> None:
         """Wait for killed processes to die, for at most ``limit`` s: a call is answered once
@@ -310,7 +310,7 @@ class Worker(asyncio.Protocol):
 
     def _discard_shell(self, shell: Shell) -> None:
         if shell.exit is not None and not shell.exit.done():
-            kill_marked_tree(shell.pid, shell.marker, exclude=self.owned, reaper=self.reaper)
+            self.factory.kill(shell, alive=True, exclude=self.owned)
         shell.close_fds()
 
     # ---- calls ------------------------------------------------------------------------
@@ -448,8 +448,7 @@ class Worker(asyncio.Protocol):
         finally:
             self.loop.remove_reader(out_r)
             if not exit_fut.done():
-                await self.until_gone(kill_marked_tree(pid, b"\0helper", exclude=self.factory.live,
-                                                       reaper=self.reaper, rounds=3))
+                await self.until_gone(kill_descendants(pid, self.reaper))
             os.close(out_r)
             self.owned.discard(pid)
         return code, out.captured()  # past 64 MiB, the head only: whole lines for the caller
@@ -560,7 +559,7 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, request_stop)
-    worker.send(p.Hello(pid=os.getpid(), isolation=cfg.isolation, tree_kill="reaper+marker",
+    worker.send(p.Hello(pid=os.getpid(), isolation=cfg.isolation, tree_kill=worker.factory.tree_kill,
                         forking=worker.factory.forking))
     worker._refill()
     beat = loop.create_task(worker.heartbeats())
@@ -596,6 +595,10 @@ def main(argv: list[str] | None = None) -> None:
                         format="%(asctime)s %(levelname)s worker[%(process)d] %(name)s: %(message)s")
     try:
         cfg = load_worker_config(ns.config)
+        # Nothing of the worker reaches a tool: its socket to the gateway is not inherited, and a
+        # tool of the same user can neither trace it nor open its /proc/PID/fd.
+        close_inherited_on_exec()
+        make_undumpable()
         os.chdir(cfg.workspace)
         if cfg.no_network:
             loopback_up()

@@ -8,7 +8,7 @@ compiler at start-up (``build_builtin``) and, when that fails, the worker execs
 every shell as before.
 
 The worker sends each request over a SOCK_SEQPACKET socket: the new shell's
-marker and its three pipe ends as SCM_RIGHTS.  The zygote clones the shell with
+marker and its descriptors 0-4 as SCM_RIGHTS.  The zygote clones the shell with
 CLONE_PARENT, so it is the worker's child like an exec-ed shell (reaped by the
 worker's reaper, listed under the spawner thread, out of orphan sweeps), and
 answers its pid.  Requests are answered in order, so replies pair with a FIFO.
@@ -42,11 +42,14 @@ MARKER_CAPACITY = 96
 ZYGOTE_FDS = (5, 6)
 
 
-def zygote_script(stub: str) -> str:
-    """The zygote's ``bash -c`` script: load the builtin, fork on request; a forked shell runs ``stub``."""
+def zygote_script(stub: str, uid: int = -1, gid: int = -1, pidns: bool = False, traps: str = "") -> str:
+    """The zygote's ``bash -c`` script: load the builtin, set ``traps`` (inherited by every shell it
+    forks), fork on request; a forked shell runs ``stub``.  ``uid``/``gid`` >= 0: forked shells drop
+    to them; ``pidns``: each is the init of pid and mount namespaces of its own (see zygote.c)."""
     lib_fd, sock_fd = ZYGOTE_FDS
-    return (f"enable -f /proc/self/fd/{lib_fd} {BUILTIN_NAME} || builtin exit 4; exec {lib_fd}<&-; "
-            f"while :; do {BUILTIN_NAME} {sock_fd}; case $? in 0) ;; 2) break;; 1) builtin exit 0;; "
+    request = f"{BUILTIN_NAME} {sock_fd} {uid} {gid} {int(pidns)}"
+    return (f"enable -f /proc/self/fd/{lib_fd} {BUILTIN_NAME} || builtin exit 4; exec {lib_fd}<&-; {traps}"
+            f"while :; do {request}; case $? in 0) ;; 2) break;; 1) builtin exit 0;; "
             f"*) builtin exit 4;; esac; done; " + stub)
 
 
@@ -125,8 +128,8 @@ class Zygote:
         sock.setblocking(False)
         loop.add_reader(sock.fileno(), self._on_replies)
 
-    def fork(self, marker: bytes, fds: tuple[int, int, int]) -> asyncio.Future[int]:
-        """Ask for a shell whose output, script and state pipes are ``fds`` (the zygote gets copies)."""
+    def fork(self, marker: bytes, fds: tuple[int, int, int, int, int]) -> asyncio.Future[int]:
+        """Ask for a shell whose descriptors 0-4 are ``fds`` (the zygote gets copies)."""
         if len(marker) > MARKER_CAPACITY:
             raise ValueError(f"marker longer than {MARKER_CAPACITY} bytes")
         if self.closed:
