@@ -110,14 +110,13 @@ def check_descriptor_budget(cfg: GatewayConfig, limit: int) -> None:
     event loop would drop queued connections, legitimate ones included, instead of the gate choosing."""
     workers = cfg.workers + cfg.spare_workers + (0 if cfg.no_mcp_servers else 1)
     needed = descriptors_needed(max_sessions=cfg.max_sessions, max_pending=cfg.max_pending_connections,
-                                listen_backlog=cfg.listen_backlog, workers=workers)
+                                workers=workers)
     if limit != resource.RLIM_INFINITY and needed > limit:
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        sys.exit(f"sandbox-gateway: --max-sessions {cfg.max_sessions}, --max-pending-connections "
-                 f"{cfg.max_pending_connections} and --listen-backlog {cfg.listen_backlog} with {workers} worker "
-                 f"processes need up to {needed} file descriptors, but RLIMIT_NOFILE is {limit} (hard limit "
-                 f"{hard}): raise the hard limit (ulimit -Hn, systemd LimitNOFILE=, docker --ulimit nofile=) "
-                 "or lower those flags")
+        sys.exit(f"sandbox-gateway: --max-sessions {cfg.max_sessions} and --max-pending-connections "
+                 f"{cfg.max_pending_connections} with {workers} worker processes need up to {needed} file "
+                 f"descriptors, but RLIMIT_NOFILE is {limit} (hard limit {hard}): raise the hard limit "
+                 "(ulimit -Hn, systemd LimitNOFILE=, docker --ulimit nofile=) or lower those flags")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,7 +40,7 @@ class GatewayConfig:
     max_message_size: int = 16 * MIB
     max_sessions: int = 256
     max_pending_connections: int = 256
-    listen_backlog: int = 256
+    listen_backlog: int = 1024
     open_timeout: float = 3.0
     boot_failure_limit: int = 5
     log_level: str = "INFO"
@@ -140,9 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--max-pending-connections", type=_positive(int), default=256, metavar="N",
                     help="connections held that have not authenticated yet; one more drops the oldest that "
                     "has not sent its request (default %(default)s)")
-    ap.add_argument("--listen-backlog", type=_positive(int), default=256, metavar="N",
-                    help="connections the kernel queues for the gateway to accept (listen(2) backlog, capped "
-                    "by net.core.somaxconn; default %(default)s)")
+    ap.add_argument("--listen-backlog", type=_positive(int), default=1024, metavar="N",
+                    help="connections the kernel queues until the gateway accepts them (listen(2) backlog, "
+                    "capped by net.core.somaxconn); beyond it the kernel drops new connections' SYNs and "
+                    "clients retry after 1 s, then 3 s (default %(default)s)")
     ap.add_argument("--open-timeout", type=_positive(float), default=3.0, metavar="S",
                     help="seconds a new connection has to send a complete request (the WebSocket handshake or "
                     "an HTTP request); past it, 408 and closed (default %(default)s)")

@@ -48,18 +48,18 @@ C = TypeVar("C", bound=Hashable)
 # pidfd, pipes while it boots).  Measured: 19 with 2 workers and a spare; this leaves room.
 _BASE_DESCRIPTORS = 64
 _DESCRIPTORS_PER_WORKER = 4
+# Connections dropped or refused in one loop iteration are closed in the next one.  The event loop
+# (libuv) accepts one connection per iteration, so this is a handful: measured, a flood of 8,000
+# connections never held more than --max-pending-connections + 1.
+_CLOSING_SLACK = 16
 
 
-def descriptors_needed(*, max_sessions: int, max_pending: int, listen_backlog: int, workers: int) -> int:
-    """File descriptors the gateway may hold at once under a connection flood.
-
-    Sessions and pending connections hold one each.  On top of those, one accept burst: the event
-    loop accepts everything queued in the kernel (up to the listen backlog) before the gate sees any
-    of it, and the connections it drops for them are closed one loop iteration later.  ``workers``
-    counts every worker process (spares and the MCP host included).
-    """
-    return (max_sessions + max_pending + listen_backlog + 1
-            + _BASE_DESCRIPTORS + _DESCRIPTORS_PER_WORKER * workers)
+def descriptors_needed(*, max_sessions: int, max_pending: int, workers: int) -> int:
+    """File descriptors the gateway may hold at once under a connection flood: one per session and
+    per pending connection, a few being closed, and its own (``workers`` counts every worker
+    process, spares and the MCP host included).  Connections waiting in the kernel's listen queue
+    hold none of the gateway's."""
+    return max_sessions + max_pending + _CLOSING_SLACK + _BASE_DESCRIPTORS + _DESCRIPTORS_PER_WORKER * workers
 
 
 def _ignore(reason: Reason) -> None:
