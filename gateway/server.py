@@ -100,19 +100,19 @@ class GatedConnection(ServerConnection):
     ``listener`` is bound per gateway by ``Listener.connection_class``."""
 
     listener: ClassVar[Listener]
+    # Class-level defaults, set on an instance only when they change (rarely): a few more instance
+    # attributes would turn every connection's attribute dict into a bigger, unshared one.
+    _drop_reply: bytes | None = None
+    _unparsable_seen = False
 
     def __init__(self, protocol: ServerProtocol, server: Server, **kwargs: Any) -> None:
         super().__init__(protocol, server, **kwargs)
-        self._awaiting_request = True
-        self._connected = False
-        self._drop_reply: bytes | None = None
         # The event loop builds the protocol right after accept(2), before connection_made: the gate
         # counts the descriptor from its first moment.
         self.listener.accepted(self)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        self._connected = True
         if self._drop_reply is not None:
             self._answer_and_close(self._drop_reply)
 
@@ -121,17 +121,16 @@ class GatedConnection(ServerConnection):
         super().connection_lost(exc)
 
     def process_event(self, event: Event) -> None:
-        first = self._awaiting_request
+        first = self.request is None  # the first event is the handshake request
         super().process_event(event)
-        if first:  # the first event is the handshake request
-            self._awaiting_request = False
+        if first:
             self.listener.request_received(self)
 
     def send_data(self) -> None:
-        if self._awaiting_request and self.protocol.handshake_exc is not None:
+        if self.request is None and self.protocol.handshake_exc is not None and not self._unparsable_seen:
             # websockets could not parse the request.  It has queued a half-close (after its own 414
             # or 431 when the request line or headers were too large) and ignores the rest.
-            self._awaiting_request = False
+            self._unparsable_seen = True
             reply = self.listener.unparsable(self, self.protocol.handshake_exc, self.protocol.reader.eof)
             if reply is not None and not self.transport.is_closing():
                 self.transport.write(reply)
@@ -151,9 +150,12 @@ class GatedConnection(ServerConnection):
             self.listener.refused(self, "bad_request",
                                   f"{response.status_code}: not a valid WebSocket upgrade request")
 
+    @property
+    def _connected(self) -> bool:
+        return getattr(self, "transport", None) is not None  # set by connection_made
+
     def drop(self, reply: bytes) -> None:
         """Answer ``reply`` (a complete HTTP response) and close: the gate dropped this connection."""
-        self._awaiting_request = False
         if self._connected:
             self._answer_and_close(reply)
         else:
