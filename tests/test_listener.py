@@ -10,6 +10,8 @@ import functools
 import os
 import re
 import resource
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.listener import REFUSAL_REASONS
 from tests.helpers import (
     ROOT,
     SCALE,
@@ -229,6 +232,9 @@ def test_the_oldest_pending_connection_is_dropped_for_a_new_one(start) -> None:
 def test_slow_handshakes_get_408_after_open_timeout_and_are_counted(start) -> None:
     gw = start("--open-timeout", "1")
     stalls = [b"", b"GET /mcp HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n", b"GET /mc"]
+    # every reason's series exists from the start
+    assert refused(gw) == dict.fromkeys(REFUSAL_REASONS, 0.0)
+    assert re.search(r"^sandbox_pending_connections \d", gw.metrics(), re.M)
 
     async def main() -> None:
         results = await asyncio.gather(*(raw_request(gw, payload) for payload in stalls),
@@ -349,3 +355,76 @@ def test_start_refuses_limits_the_descriptor_limit_cannot_hold(tmp_path: Path) -
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sandbox-gateway: "), proc.stderr
     assert "--max-sessions 1000" in lines[0] and "RLIMIT_NOFILE is 1024" in lines[0], lines[0]
+
+
+def test_sigterm_answers_pending_connections_at_once(start) -> None:
+    gw = start("--open-timeout", "60")
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        silent = HalfOpen(b"")
+        await loop.create_connection(lambda: silent, gw.host, gw.port)
+        await async_wait_for(lambda: pending(gw) >= 2, 10, what="the silent connection accepted")
+        started = time.monotonic()
+        gw.proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(silent.closed, 20 * SCALE)
+        assert time.monotonic() - started < 10 * SCALE  # not --open-timeout's 60 s
+        assert silent.received.startswith(b"HTTP/1.1 503 "), silent.received
+        assert b"shutting down" in silent.received
+
+    run(main())
+    assert gw.proc.wait(60) == 0
+
+
+# ---- what the design relies on in the event loop ---------------------------------------------
+
+_EMFILE_SERVER = r"""
+import asyncio, resource, sys
+import uvloop
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+held = []
+
+class Hold(asyncio.Protocol):
+    def connection_made(self, transport):
+        held.append(transport)
+        transport.write(b"+")
+
+async def main():
+    server = await asyncio.get_running_loop().create_server(Hold, "127.0.0.1", 0, backlog=1024)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    while len(held) < 40:  # then it is out of descriptors, with connections still queued
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)
+    for transport in held:
+        transport.abort()
+    held.clear()
+    await asyncio.sleep(0.1)
+    print("released", server.is_serving(), flush=True)
+    await asyncio.sleep(60)
+
+uvloop.run(main())
+"""
+
+
+def test_the_event_loop_keeps_accepting_after_running_out_of_descriptors() -> None:
+    # The gate keeps the gateway's descriptors under RLIMIT_NOFILE.  Should they run out anyway, the
+    # design relies on uvloop (libuv) shedding what is queued and accepting again as soon as a
+    # descriptor is free: no pause (asyncio's own loop stops accepting for a second at a time, which
+    # this test sees as a 2.6 s wait) and no closed listener.
+    raise_own_fd_limit(400)
+    with subprocess.Popen([sys.executable, "-c", _EMFILE_SERVER], stdout=subprocess.PIPE, text=True,
+                          cwd=ROOT) as server:
+        try:
+            assert server.stdout is not None
+            port = int(server.stdout.readline())
+            flood = [socket.create_connection(("127.0.0.1", port)) for _ in range(200)]  # > 64 descriptors
+            assert server.stdout.readline().strip() == "released True"
+            started = time.monotonic()
+            with socket.create_connection(("127.0.0.1", port), timeout=10 * SCALE) as fresh:
+                fresh.settimeout(10 * SCALE)
+                assert fresh.recv(1) == b"+"  # accepted, not shed
+            assert time.monotonic() - started < 2 * SCALE
+            for s in flood:
+                s.close()
+        finally:
+            server.kill()
