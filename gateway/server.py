@@ -102,7 +102,7 @@ class GatedConnection(ServerConnection):
     listener: ClassVar[Listener]
     # Class-level defaults, set on an instance only when they change (rarely): a few more instance
     # attributes would turn every connection's attribute dict into a bigger, unshared one.
-    _drop_reply: bytes | None = None
+    _drop_reply: bytes | None = None  # the gate dropped it: the answer, sent once connected
     _unparsable_seen = False
 
     def __init__(self, protocol: ServerProtocol, server: Server, **kwargs: Any) -> None:
@@ -113,7 +113,7 @@ class GatedConnection(ServerConnection):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        if self._drop_reply is not None:
+        if self._drop_reply is not None:  # dropped between accept and now
             self._answer_and_close(self._drop_reply)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -154,12 +154,15 @@ class GatedConnection(ServerConnection):
     def _connected(self) -> bool:
         return getattr(self, "transport", None) is not None  # set by connection_made
 
+    @property
+    def dropped(self) -> bool:
+        return self._drop_reply is not None
+
     def drop(self, reply: bytes) -> None:
         """Answer ``reply`` (a complete HTTP response) and close: the gate dropped this connection."""
+        self._drop_reply = reply
         if self._connected:
             self._answer_and_close(reply)
-        else:
-            self._drop_reply = reply
 
     def _answer_and_close(self, reply: bytes) -> None:
         transport = self.transport
@@ -233,6 +236,9 @@ class Listener:
         self.gate.closed(conn)
 
     def refused(self, conn: GatedConnection, reason: Reason, detail: str) -> None:
+        if conn.dropped:
+            # Its deadline passed while its request was being answered: counted as that already.
+            return
         self.gate.refused(conn, reason, self._loop.time(), detail)
         self._arm()
 
