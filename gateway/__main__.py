@@ -119,6 +119,18 @@ def check_descriptor_budget(cfg: GatewayConfig, limit: int) -> None:
                  "(ulimit -Hn, systemd LimitNOFILE=, docker --ulimit nofile=) or lower those flags")
 
 
+def check_listen_backlog(backlog: int) -> None:
+    """Say so when the kernel will cut ``--listen-backlog`` down (listen(2) caps it silently)."""
+    try:
+        somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    except (OSError, ValueError):
+        return
+    if backlog > somaxconn:
+        logging.getLogger("gateway").warning(
+            "--listen-backlog %d is capped to %d by net.core.somaxconn: a burst of connections beyond it makes "
+            "the kernel drop SYNs (clients retry after 1 s); raise the sysctl or lower the flag", backlog, somaxconn)
+
+
 def main(argv: list[str] | None = None) -> None:
     cfg: GatewayConfig = parse_config(argv)
     setup_logging(cfg.log_level, cfg.log_format)
@@ -127,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
                  "reach it could run commands. Use --token (or SANDBOX_GATEWAY_TOKEN).")
     fd_before, fd_limit = raise_descriptor_limit()
     check_descriptor_budget(cfg, fd_limit)
+    check_listen_backlog(cfg.listen_backlog)
     Path(cfg.workspace).mkdir(parents=True, exist_ok=True)
     # Decided before the event loop starts: this probe spawns a process.
     isolation = detect_isolation(cfg.isolation)
@@ -152,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
         raised = f", raised from {fd_before}" if fd_limit != fd_before else ""
         print(f"  file descriptors: {fd_limit} (RLIMIT_NOFILE{raised}); connections: --max-sessions "
               f"{cfg.max_sessions}, --max-pending-connections {cfg.max_pending_connections}, "
-              f"--open-timeout {cfg.open_timeout:g}s", flush=True)
+              f"--open-timeout {cfg.open_timeout:g}s, --listen-backlog {cfg.listen_backlog}", flush=True)
         print(f"  metrics: http://{host}:{gw.port}/metrics", flush=True)
         if generated_path is not None:
             print(f"  generated token (written to {generated_path}, mode 0600):", flush=True)

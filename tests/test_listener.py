@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -428,3 +429,22 @@ def test_the_event_loop_keeps_accepting_after_running_out_of_descriptors() -> No
                 s.close()
         finally:
             server.kill()
+
+
+def test_listen_backlog_is_the_kernel_queue_and_a_cap_is_reported(start) -> None:
+    if shutil.which("ss") is None:
+        pytest.skip("needs ss (iproute2) to read a listening socket's backlog")
+    somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    asked = somaxconn + 1
+    gw = start("--listen-backlog", "77")
+    capped = start("--listen-backlog", str(asked))
+
+    def backlog(port: int) -> int:
+        out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True,
+                             check=True).stdout.split()
+        return int(out[2])  # State Recv-Q Send-Q: for a listening socket, Send-Q is its backlog
+
+    assert backlog(gw.port) == 77
+    assert backlog(capped.port) == somaxconn
+    assert f"--listen-backlog {asked} is capped to {somaxconn} by net.core.somaxconn" in capped.log()
+    assert "somaxconn" not in gw.log()
