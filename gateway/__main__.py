@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import pwd
+import resource
 import subprocess
 import sys
 from dataclasses import replace
@@ -13,6 +14,7 @@ from pathlib import Path
 import uvloop
 
 from gateway.config import GatewayConfig, parse_config
+from gateway.listener import descriptors_needed
 from gateway.logs import setup_logging
 from gateway.pool import detect_call_isolation, detect_isolation
 from gateway.server import Gateway, generate_token, is_loopback, run
@@ -91,6 +93,45 @@ def _can_unshare_net() -> bool:
         return False
 
 
+def raise_descriptor_limit() -> tuple[int, int]:
+    """Raise RLIMIT_NOFILE's soft limit to the hard one (a connection is a descriptor; the soft limit
+    is often 1,024 while the hard one is far higher).  Returns (the limit before, the limit now)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass  # keep the soft limit; the budget check below says whether it is enough
+    return soft, resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def check_descriptor_budget(cfg: GatewayConfig, limit: int) -> None:
+    """Refuse to start when a connection flood could run the gateway out of descriptors: then the
+    event loop would drop queued connections, legitimate ones included, instead of the gate choosing."""
+    workers = cfg.workers + cfg.spare_workers + (0 if cfg.no_mcp_servers else 1)
+    needed = descriptors_needed(max_sessions=cfg.max_sessions, max_pending=cfg.max_pending_connections,
+                                workers=workers)
+    if limit != resource.RLIM_INFINITY and needed > limit:
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        sys.exit(f"sandbox-gateway: --max-sessions {cfg.max_sessions} and --max-pending-connections "
+                 f"{cfg.max_pending_connections} with {workers} worker processes need up to {needed} file "
+                 f"descriptors, but RLIMIT_NOFILE is {limit} (hard limit {hard}): raise the hard limit "
+                 "(ulimit -Hn, systemd LimitNOFILE=, docker --ulimit nofile=) or lower those flags")
+
+
+def check_listen_backlog(backlog: int) -> None:
+    """Say so when the kernel will cut ``--listen-backlog`` down (listen(2) caps it silently)."""
+    try:
+        somaxconn = int(Path("/proc/sys/net/core/somaxconn").read_text())
+    except (OSError, ValueError):
+        return
+    if backlog > somaxconn:
+        logging.getLogger("gateway").warning(
+            "--listen-backlog %d is capped to %d by net.core.somaxconn: a burst of connections beyond it makes "
+            "the kernel drop SYNs (clients retry after 1 s); raise the sysctl or lower the flag", backlog, somaxconn)
+
+
 def main(argv: list[str] | None = None) -> None:
     # Nothing of the process that started the gateway reaches a worker or a tool, a tool of the same
     # user cannot trace the gateway or read its /proc, and the token leaves the environment.
@@ -102,6 +143,9 @@ def main(argv: list[str] | None = None) -> None:
     if cfg.no_auth and not is_loopback(cfg.host):
         sys.exit(f"sandbox-gateway: refusing --no-auth on non-loopback address {cfg.host!r}: anyone who can "
                  "reach it could run commands. Use --token (or SANDBOX_GATEWAY_TOKEN).")
+    fd_before, fd_limit = raise_descriptor_limit()
+    check_descriptor_budget(cfg, fd_limit)
+    check_listen_backlog(cfg.listen_backlog)
     Path(cfg.workspace).mkdir(parents=True, exist_ok=True)
     # Decided before the event loop starts: this probe spawns a process.
     isolation = detect_isolation(cfg.isolation)
@@ -126,6 +170,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  workers: {cfg.workers} ({isolation}); tools run as {who}; call shells {spawn}, "
               f"each in {'its own pid namespace' if cfg.call_isolation == 'pidns' else 'a marked tree'}", flush=True)
         print(f"  workspace: {Path(cfg.workspace).resolve()}", flush=True)
+        raised = f", raised from {fd_before}" if fd_limit != fd_before else ""
+        print(f"  file descriptors: {fd_limit} (RLIMIT_NOFILE{raised}); connections: --max-sessions "
+              f"{cfg.max_sessions}, --max-pending-connections {cfg.max_pending_connections}, "
+              f"--open-timeout {cfg.open_timeout:g}s, --listen-backlog {cfg.listen_backlog}", flush=True)
         print(f"  metrics: http://{host}:{gw.port}/metrics", flush=True)
         if generated_path is not None:
             print(f"  generated token (written to {generated_path}, mode 0600):", flush=True)

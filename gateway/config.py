@@ -40,7 +40,9 @@ class GatewayConfig:
     max_output_bytes: int = 1 * MIB
     max_message_size: int = 16 * MIB
     max_sessions: int = 256
-    open_timeout: float = 10.0
+    max_pending_connections: int = 256
+    listen_backlog: int = 1024
+    open_timeout: float = 3.0
     boot_failure_limit: int = 5
     log_level: str = "INFO"
     log_format: str = "text"
@@ -141,8 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="largest WebSocket message accepted; larger closes with 1009 (default %(default)s)")
     ap.add_argument("--max-sessions", type=_positive(int), default=256,
                     help="concurrent MCP sessions (default %(default)s)")
-    ap.add_argument("--open-timeout", type=_positive(float), default=10.0,
-                    help="seconds a client has to complete the WebSocket handshake (default %(default)s)")
+    ap.add_argument("--max-pending-connections", type=_positive(int), default=256, metavar="N",
+                    help="connections held that have not authenticated yet; one more drops the oldest that "
+                    "has not sent its request (default %(default)s)")
+    ap.add_argument("--listen-backlog", type=_positive(int), default=1024, metavar="N",
+                    help="connections the kernel queues until the gateway accepts them (listen(2) backlog, "
+                    "capped by net.core.somaxconn); beyond it the kernel drops new connections' SYNs and "
+                    "clients retry after 1 s, then 3 s (default %(default)s)")
+    ap.add_argument("--open-timeout", type=_positive(float), default=3.0, metavar="S",
+                    help="seconds a new connection has to send a complete request (the WebSocket handshake or "
+                    "an HTTP request); past it, 408 and closed (default %(default)s)")
     ap.add_argument("--allowed-origin", action="append", default=[], dest="allowed_origins",
                     help="browser Origin allowed to connect (repeatable); other Origins get 403")
     limits = ap.add_argument_group("per-call resource limits (applied to each shell before it runs; 0 = none)")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from gateway.listener import REFUSAL_REASONS
+
 __all__ = ["Metrics"]
 
 OUTCOMES = ("ok", "error", "timeout", "cancelled", "worker_lost")
@@ -71,6 +73,22 @@ class Metrics:
             "Shell zygotes that died or stopped answering and were replaced (a call can kill or stop one).",
             registry=r,
         )
+        self.connections_refused = Counter(
+            "sandbox_connections_refused_total",
+            "Connections refused before a session: auth (401), origin (403), limit (--max-pending-connections "
+            "dropped the oldest, or --max-sessions 503), handshake_timeout (408 past --open-timeout), "
+            "bad_request (400: malformed or duplicate headers, an unparsable request).",
+            ["reason"],
+            registry=r,
+        )
+        self.pending_connections = Gauge(
+            "sandbox_pending_connections",
+            "Connections accepted that have not authenticated, been answered or closed yet "
+            "(at most --max-pending-connections).",
+            registry=r,
+        )
+        for refusal in REFUSAL_REASONS:
+            self.connections_refused.labels(refusal)
         for mode in ("fork", "exec"):
             self.shell_spawn.labels(mode)
         for state in WORKER_STATES:

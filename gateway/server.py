@@ -9,26 +9,30 @@ import http
 import ipaddress
 import itertools
 import logging
+import math
 import secrets
 import signal
 import time
-from typing import Any
+from typing import Any, ClassVar, cast
 from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidMessage
 from websockets.http11 import Request, Response
+from websockets.protocol import OPEN, Event
+from websockets.server import ServerProtocol
 
 from gateway.config import GatewayConfig
 from gateway.errors import ShuttingDown
+from gateway.listener import REFUSAL_REASONS, ListenerGate, Reason
 from gateway.mcp import McpSession
 from gateway.mcp_servers import McpServers
 from gateway.metrics import Metrics
 from gateway.pool import WorkerPool
 
-__all__ = ["Gateway", "is_loopback"]
+__all__ = ["GatedConnection", "Gateway", "Listener", "is_loopback"]
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,230 @@ def _text(status: int, text: str, extra: dict[str, str] | None = None) -> Respon
     return _response(status, text.encode(), "text/plain; charset=utf-8", extra)
 
 
+class _BadRequest(Exception):
+    """A request the gateway will not interpret (duplicate or non-ASCII credentials or Origin):
+    answered 400 with this message, which must not quote the request."""
+
+
+def _one_header(headers: Headers, name: str) -> str | None:
+    """The value of a header the gateway decides on; two values could be read differently by a proxy
+    in front and by us, so they are refused, as are non-ASCII bytes."""
+    values = headers.get_all(name)
+    if len(values) > 1:
+        raise _BadRequest(f"more than one {name} header")
+    if values and not values[0].isascii():
+        raise _BadRequest(f"the {name} header is not ASCII")
+    return values[0] if values else None
+
+
+def _supplied_token(request: Request) -> str:
+    """The token the client sent (``Authorization: Bearer T`` first, else ``?token=T``), or ""."""
+    auth = _one_header(request.headers, "Authorization") or ""
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    tokens = parse_qs(request.path.partition("?")[2]).get("token") or [""]
+    if len(tokens) > 1:
+        raise _BadRequest("more than one token parameter")
+    return tokens[0]
+
+
+def _peer_text(address: Any) -> str:
+    if isinstance(address, tuple) and len(address) >= 2:
+        host = f"[{address[0]}]" if ":" in str(address[0]) else str(address[0])
+        return f"{host}:{address[1]}"
+    return str(address) if address else "an unknown peer"
+
+
+class GatedConnection(ServerConnection):
+    """websockets' server connection, reporting to the listener's gate from accept to the end of the
+    handshake: its accept, its request's arrival, the outcome, its close.  It also answers a request
+    that websockets cannot parse with 400 and closes it; websockets alone would only half-close and
+    leave the socket open until the handshake timeout.
+
+    ``listener`` is bound per gateway by ``Listener.connection_class``."""
+
+    listener: ClassVar[Listener]
+    # Class-level defaults, set on an instance only when they change (rarely): a few more instance
+    # attributes would turn every connection's attribute dict into a bigger, unshared one.
+    _drop_reply: bytes | None = None  # the gate dropped it: the answer, sent once connected
+    _unparsable_seen = False
+
+    def __init__(self, protocol: ServerProtocol, server: Server, **kwargs: Any) -> None:
+        super().__init__(protocol, server, **kwargs)
+        # The event loop builds the protocol right after accept(2), before connection_made: the gate
+        # counts the descriptor from its first moment.
+        self.listener.accepted(self)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        if self._drop_reply is not None:  # dropped between accept and now
+            self._answer_and_close(self._drop_reply)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.listener.closed(self)
+        super().connection_lost(exc)
+
+    def process_event(self, event: Event) -> None:
+        first = self.request is None  # the first event is the handshake request
+        super().process_event(event)
+        if first:
+            self.listener.request_received(self)
+
+    def send_data(self) -> None:
+        if self.request is None and self.protocol.handshake_exc is not None and not self._unparsable_seen:
+            # websockets could not parse the request.  It has queued a half-close (after its own 414
+            # or 431 when the request line or headers were too large) and ignores the rest.
+            self._unparsable_seen = True
+            reply = self.listener.unparsable(self, self.protocol.handshake_exc, self.protocol.reader.eof)
+            if reply is not None and not self.transport.is_closing():
+                self.transport.write(reply)
+            super().send_data()
+            self.transport.close()
+            return
+        super().send_data()
+
+    async def handshake(self, *args: Any, **kwargs: Any) -> None:
+        await super().handshake(*args, **kwargs)
+        if self.protocol.state is OPEN:
+            self.listener.admitted(self)
+            return
+        response = self.response if self.request is not None else None
+        if response is not None and self.protocol.handshake_exc is not None and 400 <= response.status_code < 500:
+            # Gateway.process_request let it through; websockets' own checks of the upgrade refused it.
+            self.listener.refused(self, "bad_request",
+                                  f"{response.status_code}: not a valid WebSocket upgrade request")
+
+    @property
+    def _connected(self) -> bool:
+        return getattr(self, "transport", None) is not None  # set by connection_made
+
+    @property
+    def dropped(self) -> bool:
+        return self._drop_reply is not None
+
+    def drop(self, reply: bytes) -> None:
+        """Answer ``reply`` (a complete HTTP response) and close: the gate dropped this connection."""
+        self._drop_reply = reply
+        if self._connected:
+            self._answer_and_close(reply)
+
+    def _answer_and_close(self, reply: bytes) -> None:
+        transport = self.transport
+        if transport.is_closing():
+            return
+        transport.write(reply)
+        if transport.get_write_buffer_size():
+            transport.abort()  # a peer that reads nothing gets no buffer of ours
+        else:
+            transport.close()
+
+    def peer_name(self) -> str:
+        if not self._connected:
+            return "a new connection"
+        return _peer_text(self.transport.get_extra_info("peername"))
+
+
+class Listener:
+    """The listener's gate (``gateway.listener.ListenerGate``) run for websockets' server.
+
+    Feeds the gate every connection event with the loop's clock, carries out its drops (a short HTTP
+    answer, then close), and keeps one timer at its next wake-up for every pending connection's
+    deadline (websockets' own ``open_timeout``, a timer per connection, is off)."""
+
+    def __init__(self, cfg: GatewayConfig, metrics: Metrics) -> None:
+        refused = {reason: metrics.connections_refused.labels(reason) for reason in REFUSAL_REASONS}
+        self.gate: ListenerGate[GatedConnection] = ListenerGate(
+            max_pending=cfg.max_pending_connections,
+            handshake_timeout=cfg.open_timeout,
+            on_refusal=lambda reason: refused[reason].inc(),
+            describe=GatedConnection.peer_name,
+        )
+        self._loop = asyncio.get_running_loop()
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = math.inf
+        self._limit_reply = _text(
+            503, f"too many connections are waiting to authenticate (--max-pending-connections="
+                 f"{cfg.max_pending_connections}); this one waited longest. Retry.\n",
+            {"Retry-After": "1"}).serialize()
+        self._timeout_reply = _text(
+            408, f"no complete request within --open-timeout={cfg.open_timeout:g}s\n").serialize()
+        self._bad_request_reply = _text(400, "bad request: not a valid HTTP request\n").serialize()
+        self._closing_reply = _text(503, "the gateway is shutting down; connect to another instance\n").serialize()
+
+    def connection_class(self) -> type[GatedConnection]:
+        """The connection class to give websockets' ``serve`` (``create_connection``), bound to this
+        listener."""
+
+        class BoundConnection(GatedConnection):
+            pass
+
+        BoundConnection.listener = self
+        return BoundConnection
+
+    @property
+    def pending(self) -> int:
+        return self.gate.pending
+
+    def accepted(self, conn: GatedConnection) -> None:
+        for victim in self.gate.accepted(conn, self._loop.time()):
+            victim.drop(self._limit_reply)
+        self._arm()
+
+    def request_received(self, conn: GatedConnection) -> None:
+        self.gate.request_received(conn)
+
+    def admitted(self, conn: GatedConnection) -> None:
+        self.gate.admitted(conn)
+
+    def closed(self, conn: GatedConnection) -> None:
+        self.gate.closed(conn)
+
+    def refused(self, conn: GatedConnection, reason: Reason, detail: str) -> None:
+        if conn.dropped:
+            # Its deadline passed while its request was being answered: counted as that already.
+            return
+        self.gate.refused(conn, reason, self._loop.time(), detail)
+        self._arm()
+
+    def unparsable(self, conn: GatedConnection, exc: Exception, eof: bool) -> bytes | None:
+        """websockets could not parse ``conn``'s request (``exc``; ``eof``: the client has hung up).
+        Returns the answer to send before closing, if any."""
+        if eof:
+            self.gate.closed(conn)  # it left in the middle of its request: nothing to refuse
+            return None
+        if isinstance(exc, InvalidMessage):
+            # The cause's text would quote the request line (and a ?token=): name only its type.
+            self.refused(conn, "bad_request",
+                         f"400: not a valid HTTP request ({type(exc.__cause__ or exc).__name__})")
+            return self._bad_request_reply
+        # Request line or headers too large: websockets has queued 414 or 431 itself.
+        self.refused(conn, "bad_request", f"{type(exc).__name__}: {exc}")
+        return None
+
+    def close_all(self) -> None:
+        """Shutting down: drop every pending connection now rather than at its deadline."""
+        for conn in self.gate.drain():
+            conn.drop(self._closing_reply)
+
+    def _arm(self) -> None:
+        when = self.gate.next_wakeup()
+        if when is None or when >= self._timer_at:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer_at = when
+        self._timer = self._loop.call_at(when, self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        self._timer_at = math.inf
+        try:
+            for conn in self.gate.tick(self._loop.time()):
+                conn.drop(self._timeout_reply)
+        finally:
+            self._arm()  # even after an error (which the loop logs), deadlines keep being enforced
+
+
 class Gateway:
     """Owns the worker pool, the sessions, and every task it starts."""
 
@@ -73,6 +301,7 @@ class Gateway:
         self._senders: set[asyncio.Task[None]] = set()
         self._connections: dict[McpSession, ServerConnection] = {}
         self._sweeper: asyncio.Task[None] | None = None
+        self.listener = Listener(cfg, self.metrics)
 
     def next_call_id(self) -> int:
         return next(self._ids)
@@ -82,16 +311,9 @@ class Gateway:
 
     # ---- HTTP before the upgrade ----------------------------------------------------------
 
-    def _authorized(self, request: Request) -> bool:
+    def _token_ok(self, supplied: str) -> bool:
         if self.token is None:
             return True
-        supplied = ""
-        auth = request.headers.get("Authorization", "")
-        if auth[:7].lower() == "bearer ":
-            supplied = auth[7:].strip()
-        else:
-            query = request.path.partition("?")[2]
-            supplied = (parse_qs(query).get("token") or [""])[0]
         return hmac.compare_digest(supplied.encode(), self.token.encode())
 
     def _origin_allowed(self, origin: str) -> bool:
@@ -105,6 +327,18 @@ class Gateway:
             return False
         return is_loopback(host)
 
+    def _refuse(self, connection: ServerConnection, reason: Reason, response: Response, detail: str) -> Response:
+        """``response`` for a refused request, counted and logged (rate-limited) by the listener."""
+        self.listener.refused(cast(GatedConnection, connection), reason, detail)
+        return response
+
+    def _unauthorized(self, connection: ServerConnection) -> Response:
+        return self._refuse(
+            connection, "auth",
+            _text(401, "unauthorized: send Authorization: Bearer <token> or ?token=<token>\n",
+                  {"WWW-Authenticate": "Bearer"}),
+            "401: missing or wrong token")
+
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.partition("?")[0]
         if path == "/healthz":
@@ -117,14 +351,22 @@ class Gateway:
             return _text(503, "no worker is ready\n")
         if path == "/metrics":
             self.pool.update_gauges()
+            self.metrics.pending_connections.set(self.listener.pending)
             return _response(200, self.metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
+        if path not in ("/status", "/mcp"):
+            return _text(404, "not found: the MCP endpoint is /mcp; also /metrics /healthz /readyz /status\n")
+        try:
+            supplied = _supplied_token(request)
+            origin = _one_header(request.headers, "Origin")
+        except _BadRequest as exc:
+            return self._refuse(connection, "bad_request", _text(400, f"bad request: {exc}\n"), f"400: {exc}")
         if path == "/status":
-            if not self._authorized(request):
-                return _text(401, "unauthorized: send Authorization: Bearer <token> or ?token=<token>\n",
-                             {"WWW-Authenticate": "Bearer"})
+            if not self._token_ok(supplied):
+                return self._unauthorized(connection)
             body = msgspec.json.encode({
                 "workers": self.pool.status(),
                 "sessions": len(self.sessions),
+                "pending_connections": self.listener.pending,
                 "queue": len(self.pool.queue),
                 "spare_workers": sum(h.state == "ready" for h in self.pool.spares),
                 "draining": self.draining,
@@ -132,19 +374,21 @@ class Gateway:
                 "mcp": self.mcp_servers.status(),
             })
             return _response(200, body, "application/json")
-        if path != "/mcp":
-            return _text(404, "not found: the MCP endpoint is /mcp; also /metrics /healthz /readyz /status\n")
-        origin = request.headers.get("Origin")
         if origin is not None and not self._origin_allowed(origin):
-            return _text(403, f"forbidden: Origin {origin!r} is not allowed (see --allowed-origin)\n")
-        if not self._authorized(request):
-            return _text(401, "unauthorized: send Authorization: Bearer <token> or ?token=<token>\n",
-                         {"WWW-Authenticate": "Bearer"})
+            return self._refuse(
+                connection, "origin",
+                _text(403, f"forbidden: Origin {origin!r} is not allowed (see --allowed-origin)\n"),
+                f"403: Origin {origin[:100]!r} is not allowed (--allowed-origin)")
+        if not self._token_ok(supplied):
+            return self._unauthorized(connection)
         if self.draining:
             return _text(503, "the gateway is shutting down; connect to another instance\n")
         if len(self.sessions) >= self.cfg.max_sessions:
-            return _text(503, f"too many sessions: {len(self.sessions)} open (--max-sessions="
-                              f"{self.cfg.max_sessions}); retry later\n")
+            return self._refuse(
+                connection, "limit",
+                _text(503, f"too many sessions: {len(self.sessions)} open (--max-sessions="
+                           f"{self.cfg.max_sessions}); retry later\n"),
+                f"503: {len(self.sessions)} sessions open (--max-sessions={self.cfg.max_sessions})")
         return None
 
     # ---- WebSocket sessions ---------------------------------------------------------------
@@ -225,7 +469,10 @@ class Gateway:
             subprotocols=["mcp"],  # type: ignore[list-item]
             process_request=self.process_request,
             max_size=self.cfg.max_message_size,
-            open_timeout=self.cfg.open_timeout,
+            # The listener's gate owns the handshake deadline (--open-timeout): one timer for all.
+            open_timeout=None,
+            create_connection=self.listener.connection_class(),
+            backlog=self.cfg.listen_backlog,
             compression=None,
             ping_interval=30,
             ping_timeout=30,
@@ -250,6 +497,7 @@ class Gateway:
             await asyncio.wait(running, timeout=self.cfg.shutdown_grace)
         for session in list(self.sessions):
             await session.abort(ShuttingDown("the gateway is shutting down; the call was stopped"))
+        self.listener.close_all()
         if self.server is not None:
             self.server.close(close_connections=True)
             with contextlib.suppress(TimeoutError):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import os
 import re
+import resource
 import secrets
 import signal
 import subprocess
@@ -32,6 +34,11 @@ _LISTEN = re.compile(r"listening on ws://([^/]+):(\d+)/mcp")
 def unique_sleep() -> str:
     """A sleep duration nobody else uses, so leftovers can be found by command line."""
     return f"3000.{secrets.randbelow(10**8):08d}"
+
+
+def set_nofile(limits: tuple[int, int]) -> None:
+    """Set RLIMIT_NOFILE (soft, hard) of this process (for ``preexec_fn``: the child's own)."""
+    resource.setrlimit(resource.RLIMIT_NOFILE, limits)
 
 
 def pids_matching(pattern: str) -> list[int]:
@@ -65,7 +72,7 @@ class GatewayProcess:
     """A real `python -m gateway` on a free loopback port."""
 
     def __init__(self, workspace: Path, *args: str, token: str | None = None, workers: int = 2,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, nofile: tuple[int, int] | None = None) -> None:
         self.workspace = workspace
         self.token = token
         argv = [sys.executable, "-m", "gateway", "--port", "0", "--workspace", str(workspace),
@@ -77,7 +84,8 @@ class GatewayProcess:
         self.stderr_path = workspace.parent / f"gateway-{secrets.token_hex(3)}.log"
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, cwd=ROOT,
-                                     start_new_session=True, env={**os.environ, **(env or {})})
+                                     start_new_session=True, env={**os.environ, **(env or {})},
+                                     preexec_fn=None if nofile is None else functools.partial(set_nofile, nofile))
         try:
             self.host, self.port = self._read_address()
             self.wait_ready()

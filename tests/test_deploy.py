@@ -42,12 +42,14 @@ GAUGES = {
     "sandbox_max_sessions",
     "sandbox_mcp_servers",
     "sandbox_worker_shell_spawn",
+    "sandbox_pending_connections",
 }
 COUNTERS = {
     "sandbox_worker_restarts_total",
     "sandbox_deadline_kills_total",
     "sandbox_mcp_server_restarts_total",
     "sandbox_shell_zygote_restarts_total",
+    "sandbox_connections_refused_total",
 }
 CONTRACT_METRICS = (
     {h + suffix for h in HISTOGRAMS for suffix in ("_bucket", "_count", "_sum")} | GAUGES | COUNTERS
@@ -518,6 +520,7 @@ def test_alerts_cover_the_issue() -> None:
     assert alert_on("sandbox_tool_call_duration_seconds_bucket")  # p99 latency over SLO
     assert alert_on("sandbox_workers")  # no ready workers
     assert any({"sandbox_sessions", "sandbox_max_sessions"} <= names for names in joined.values())
+    assert alert_on("sandbox_connections_refused_total")  # a refusal storm at the listener
     assert any("histogram_quantile(0.99" in e for e in exprs.values())
 
 
