@@ -371,6 +371,7 @@ class Gateway:
                 "spare_workers": sum(h.state == "ready" for h in self.pool.spares),
                 "draining": self.draining,
                 "isolation": self.pool.isolation,
+                "call_isolation": self.cfg.call_isolation,
                 "mcp": self.mcp_servers.status(),
             })
             return _response(200, body, "application/json")

@@ -110,9 +110,11 @@ def check_fd_listing(text: str, what: str) -> None:
 @pytest.mark.parametrize("spawn", ["fork", "exec"])
 @pytest.mark.parametrize("isolation", ["pidns", "marker"])
 def test_calls_jobs_and_servers_hold_only_their_own_descriptors(nobody_gateway, isolation: str, spawn: str) -> None:
+    # (the default is pidns where the gateway may create namespaces: the other tests here ask for it)
     gw = nobody_gateway("--call-isolation", isolation, "--shell-spawn", spawn)
     worker = gw.status()["workers"][0]
     assert (worker["call_isolation"], worker["shell_spawn"]) == (isolation, spawn)
+    assert gw.status()["call_isolation"] == isolation
     server_script = "ls -l /proc/$$/fd > server-fds.txt; sh -c 'ls -l /proc/self/fd' > server-child-fds.txt; exec cat"
 
     async def main() -> None:
