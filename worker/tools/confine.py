@@ -39,6 +39,8 @@ RESOLVE_BENEATH = 0x08
 # openat2 came after the syscall tables were unified: 437 on every architecture
 SYS_OPENAT2 = 437
 MAX_SYMLINK_HOPS = 40  # the kernel's own limit (MAXSYMLINKS)
+# times the walk looks again at a name that stopped being a symlink between two of its calls
+_MAX_RELOOKS = 1000
 # openat2 answers EAGAIN when a rename elsewhere raced its '..' check: it is safe to try again
 _EAGAIN_RETRIES = 64
 _DIR_PATH = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -83,6 +85,14 @@ def openat2_available() -> bool:
         except OSError:
             _openat2_works = False
     return _openat2_works
+
+
+def _is_dir_or_link(name: str, dir_fd: int) -> bool:
+    try:
+        mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
+    except OSError:
+        return False
+    return stat.S_ISDIR(mode) or stat.S_ISLNK(mode)
 
 
 def _components(path: str) -> list[str]:
@@ -258,7 +268,7 @@ class Workspace:
         parts = deque(_components(rel))
         stack = [self.fd]  # stack[0] is the workspace's own descriptor, never closed here
         walked: list[str] = []  # the path of stack[-1], for messages
-        hops = 0
+        hops = relooks = 0
         try:
             while True:
                 if not parts:
@@ -284,12 +294,20 @@ class Workspace:
                         raise
                     try:
                         target = os.readlink(name, dir_fd=stack[-1])
-                    except OSError:
+                    except OSError as not_link:
+                        if not_link.errno == errno.EINVAL and _is_dir_or_link(name, stack[-1]):
+                            # a symlink a moment ago, not now (renamed meanwhile): look at it again
+                            relooks += 1
+                            if relooks > _MAX_RELOOKS:
+                                raise OSError(errno.EAGAIN, "the path kept changing while it was resolved",
+                                              shown) from None
+                            parts.appendleft(name)
+                            continue
                         raise exc from None  # not a symlink: a file where a directory was needed
-                    if last and flags & os.O_NOFOLLOW:
-                        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), shown) from None
                     hops += 1
                     if hops > MAX_SYMLINK_HOPS:
+                        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), shown) from None
+                    if last and flags & os.O_NOFOLLOW:
                         raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), shown) from None
                     if target.startswith("/"):
                         raise self._absolute_link(shown, "/".join([*walked, name]), target, stack[-1]) from None
