@@ -219,6 +219,7 @@ class WorkerPool:
             run_as_gid=run_as[1] if run_as else -1,
             max_jobs_per_session=cfg.max_jobs_per_session,
             job_output_bytes=cfg.job_output_bytes,
+            max_pattern_bytes=cfg.max_pattern_bytes,
             role=role,
             mcp_max_servers=cfg.mcp_max_servers,
             mcp_health_interval=cfg.mcp_health_interval,
