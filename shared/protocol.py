@@ -192,12 +192,14 @@ ToFileHelper = FileCall | FileCancel
 
 
 class FileHelperReady(_Msg, frozen=True):
-    """First message of a file helper: credentials dropped, workspace open, taking calls."""
+    """First message of a file helper: credentials dropped, workspace open, taking calls; or, with
+    ``error``, why it could not start (it exits next)."""
 
     pid: int
     uid: int
     gid: int
     rg: str = ""  # the ripgrep grep uses ("" : grep's Python engine only)
+    error: str = ""
 
 
 class FileResult(_Msg, frozen=True):

@@ -227,3 +227,26 @@ def test_close_stops_the_helper_and_waits_for_it(tmp_path: Path) -> None:
 
     pid = asyncio.run(main())
     assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_helper_that_cannot_start_says_why(tmp_path: Path) -> None:
+    cfg = WorkerConfig(workspace=str(tmp_path / "no-such-workspace"))
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        reaper = Reaper(loop)
+        reaper.install()
+        owned: set[int] = set()
+        helper = FileHelper(cfg, loop, reaper, owned, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+        try:
+            for _ in range(2):  # each call starts a helper again, and gets the reason again
+                result = await asyncio.wait_for(helper.run("list", {}), 30 * SCALE)
+                assert result.is_error
+                assert result.text.startswith("the file helper process could not start: [Errno 2] No such file")
+                assert "no-such-workspace" in result.text and "(exit status 3)" in result.text
+            assert not owned
+        finally:
+            await helper.close()
+            reaper.uninstall()
+
+    asyncio.run(main())

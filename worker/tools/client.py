@@ -161,7 +161,11 @@ class FileHelper:
         """Run one file tool call in the helper.  Cancelling it sends a FileCancel (the helper stops
         the call and still answers it; that answer is dropped)."""
         if self._helper is None:
-            self.start()
+            try:
+                self.start()
+            except OSError as exc:
+                logger.error("cannot start the file helper: %s", exc)
+                return FileToolResult(f"cannot start the file helper process: {exc}", is_error=True)
         helper = self._helper
         assert helper is not None
         call_id = next(self._ids)
@@ -214,11 +218,13 @@ class FileHelper:
                 data = helper.sock.recv(1 << 20)
             except BlockingIOError:
                 return
-            except OSError as exc:
-                self._lost(helper, f"its socket failed: {exc}")
-                return
+            except OSError:
+                data = b""  # ECONNRESET: it exited with calls unread
             if not data:
-                self._lost(helper, "it closed its socket")
+                # it is exiting (or it broke): its exit status answers its calls; a helper that closed
+                # its socket but lingers is killed after CLOSE_GRACE
+                self._disconnect(helper)
+                self.loop.call_later(CLOSE_GRACE, self._kill_if_alive, helper)
                 return
             got += len(data)
             try:
@@ -239,6 +245,13 @@ class FileHelper:
                             answer.set_result(FileToolResult(msg.text, msg.is_error, msg.structured))
                     case p.FileHelperReady():
                         helper.ready = msg
+                        if msg.error:
+                            logger.error("the file helper could not start: %s", msg.error)
+
+    def _kill_if_alive(self, helper: _Helper) -> None:
+        if not helper.exit.done():
+            logger.warning("file helper %d closed its socket but did not exit; killing it", helper.pid)
+            self.reaper.kill(helper.pid)
 
     def _lost(self, helper: _Helper, why: str) -> None:
         """The helper broke its side of the protocol: kill it; its exit answers its calls."""
@@ -272,12 +285,16 @@ class FileHelper:
         else:
             self.restarts += 1
             how = f"killed by signal {-status}" if status is not None and status < 0 else f"exit status {status}"
-            if helper.ready is None:
-                how += ", before it was ready (see the log)"
-            logger.warning("the file helper (pid %d) died (%s) with %d calls in flight", helper.pid, how,
-                           len(helper.pending))
-            text = (f"the file helper process died ({how}) while this call ran, so it was not completed (a write "
-                    "may or may not have happened); the next file tool call starts a new helper")
+            if helper.ready is not None and helper.ready.error:
+                text = (f"the file helper process could not start: {helper.ready.error} ({how}); the next file "
+                        "tool call tries again")
+            else:
+                if helper.ready is None:
+                    how += ", before it was ready (see the log)"
+                logger.warning("the file helper (pid %d) died (%s) with %d calls in flight", helper.pid, how,
+                               len(helper.pending))
+                text = (f"the file helper process died ({how}) while this call ran, so it was not completed (a "
+                        "write may or may not have happened); the next file tool call starts a new helper")
         for answer in helper.pending.values():
             if not answer.done():
                 answer.set_result(FileToolResult(text, is_error=True))

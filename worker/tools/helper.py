@@ -28,6 +28,7 @@ Exit codes: 0 after the socket closed, 3 when it could not start (the reason is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import functools
 import logging
@@ -227,6 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     _close_inherited(ns.fd)
     logging.basicConfig(level=ns.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s file-helper[%(process)d] %(name)s: %(message)s")
+    sock = socket.socket(fileno=ns.fd)
     try:
         cfg: WorkerConfig = load_worker_config(ns.config)
         mimetypes.init()  # reads its tables now, with the worker's credentials, not later as the tool user
@@ -236,8 +238,10 @@ def main(argv: list[str] | None = None) -> None:
         os.chdir("/")
     except Exception as exc:
         print(f"file helper failed to start: {exc}", file=sys.stderr, flush=True)
+        with contextlib.suppress(OSError):  # the calls waiting for it are answered with the reason
+            sock.sendall(frame(p.encode(p.FileHelperReady(pid=os.getpid(), uid=os.geteuid(), gid=os.getegid(),
+                                                          error=str(exc)))))
         sys.exit(BOOT_ERROR)
-    sock = socket.socket(fileno=ns.fd)
     _Server(sock, ctx, cfg.max_frame_size).serve()
     # Calls still running past the grace (a read stuck in the kernel) must not keep the process.
     os._exit(0)
