@@ -1116,7 +1116,8 @@ def _line_blocks(fd: int, head: bytes, block: int) -> Iterator[bytes]:
     """The file from ``fd``'s offset, after ``head`` (already read), in blocks of whole lines of about
     ``block`` bytes (a longer line is one block), with "\\r\\n" made "\\n" (``rg --crlf``)."""
     buf = bytearray(head)
-    eof = False
+    # a short read of a regular file is its end: most files fit in the head, and need no other read
+    eof = len(head) < BINARY_SNIFF_BYTES
     while True:
         while len(buf) > block:
             cut = buf.find(b"\n", max(block, 1) - 1)
@@ -1128,7 +1129,9 @@ def _line_blocks(fd: int, head: bytes, block: int) -> Iterator[bytes]:
             if buf:
                 yield _crlf(bytes(buf), True)
             return
-        more = os.read(fd, max(block, _CHUNK))
+        remaining = os.fstat(fd).st_size - os.lseek(fd, 0, os.SEEK_CUR)
+        # the size of what is left (a little more, to see the end): no 16 MiB buffer for a small rest
+        more = os.read(fd, min(max(block, _CHUNK), max(remaining, 0) + 65536))
         if more:
             buf += more
         else:
@@ -1223,8 +1226,7 @@ def _grep_python(root_fd: int, base: str, pattern: _Pattern, args: GrepArgs, bud
                 continue
             try:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    continue
-                os.set_blocking(fd, True)
+                    continue  # O_NONBLOCK stays: it changes nothing for a regular file
                 head = os.read(fd, BINARY_SNIFF_BYTES)
                 if b"\0" in head:
                     continue
