@@ -7,6 +7,9 @@ the floor: ``rg`` and ``grep -rn`` (or ``head``/``sed`` for reads) run
 directly.  Prints a side-by-side table of medians.  The temporary directory
 defaults to /dev/shm when it exists, so the numbers measure the tools rather
 than a slow disk; file creation there is also what keeps the default run short.
+
+This measures the tools in-process; ``python -m benchmarks.file_calls`` measures what one file call
+costs through a real gateway (worker and file helper included).
 """
 
 from __future__ import annotations
