@@ -2,11 +2,14 @@
 
 Generates a tree of small source-like files and one big text file in a
 temporary directory, then times ``grep`` and ``read`` through
-``worker.files.run_file_tool`` (ripgrep engine and pure-Python engine) next to
+``worker.tools.files.run_file_tool`` (ripgrep engine and Python engine) next to
 the floor: ``rg`` and ``grep -rn`` (or ``head``/``sed`` for reads) run
 directly.  Prints a side-by-side table of medians.  The temporary directory
 defaults to /dev/shm when it exists, so the numbers measure the tools rather
 than a slow disk; file creation there is also what keeps the default run short.
+
+This measures the tools in-process; ``python -m benchmarks.file_calls`` measures what one file call
+costs through a real gateway (worker and file helper included).
 """
 
 from __future__ import annotations
@@ -25,30 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from shared.tools import validate_args
-from worker.files import FileToolContext, run_file_tool
+from worker.tools.files import FileToolContext, run_file_tool, run_rg
 
-__all__ = ["main", "subprocess_runner"]
+__all__ = ["main"]
 
 MIB = 1024 * 1024
 NEEDLE = "NEEDLE_7f3a"
 WORDS = ("alpha", "beta", "gamma", "delta", "return", "value", "config", "self", "items", "count")
-
-
-async def subprocess_runner(argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
-    """The file tools' process runner outside a worker (rg for grep): stdout captured, killed at the limit."""
-    proc = await asyncio.create_subprocess_exec(
-        *argv, cwd=cwd, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        async with asyncio.timeout(time_limit):
-            out, _ = await proc.communicate()
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        raise
-    assert proc.returncode is not None
-    return proc.returncode, out
 
 
 def source_text(seed: int, lines: int, needle: bool) -> bytes:
@@ -139,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         cap = 10 * MIB  # both the read and the write cap
         with_rg = FileToolContext(
-            root, max_read_bytes=cap, max_write_bytes=cap, run=subprocess_runner if rg else None
+            root, max_read_bytes=cap, max_write_bytes=cap, run=run_rg if rg else None
         )
         python_only = FileToolContext(root, max_read_bytes=cap, max_write_bytes=cap, run=None)
 

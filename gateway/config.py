@@ -38,6 +38,7 @@ class GatewayConfig:
     shell_spawn: str = "auto"
     shell_builtin: str = ""  # set by main() from --shell-spawn: the zygote's compiled builtin
     max_output_bytes: int = 1 * MIB
+    max_pattern_bytes: int = 64 * 1024
     max_message_size: int = 16 * MIB
     max_sessions: int = 256
     max_pending_connections: int = 256
@@ -139,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "builtin builds, else exec (default %(default)s)")
     ap.add_argument("--max-output-bytes", type=_positive(int), default=1 * MIB,
                     help="output kept per call, head and tail (default %(default)s)")
+    ap.add_argument("--max-pattern-bytes", type=_positive(int), default=64 * 1024, metavar="BYTES",
+                    help="largest grep or glob pattern; longer ones are refused with an error naming this flag. "
+                    "Real patterns are short, and 64 KiB still compiles in milliseconds and fits one argument "
+                    "of rg's command line (default 64 KiB)")
     ap.add_argument("--max-message-size", type=_positive(int), default=16 * MIB,
                     help="largest WebSocket message accepted; larger closes with 1009 (default %(default)s)")
     ap.add_argument("--max-sessions", type=_positive(int), default=256,

@@ -55,7 +55,8 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 
 # What a worker inherits of the gateway's environment: nothing else (no token, no configuration);
 # its tools get less still (worker/worker.py, Worker._base_env).
-WORKER_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
+WORKER_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
+                   "SANDBOX_GREP_ENGINE")  # a test hook: "python" makes grep skip rg
 
 
 def worker_env(marker: str) -> dict[str, str]:
@@ -259,6 +260,7 @@ class WorkerPool:
             run_as_gid=run_as[1] if run_as else -1,
             max_jobs_per_session=cfg.max_jobs_per_session,
             job_output_bytes=cfg.job_output_bytes,
+            max_pattern_bytes=cfg.max_pattern_bytes,
             role=role,
             mcp_max_servers=cfg.mcp_max_servers,
             mcp_health_interval=cfg.mcp_health_interval,

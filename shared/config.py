@@ -41,6 +41,7 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     run_as_gid: int = -1
     max_read_bytes: int = 10 * MIB
     max_write_bytes: int = 50 * MIB
+    max_pattern_bytes: int = 64 * 1024  # grep/glob patterns (--max-pattern-bytes)
     max_jobs_per_session: int = 16
     job_output_bytes: int = 1 * MIB
     role: str = "tools"  # "tools": bash and file tools; "mcp-host": managed MCP servers (worker.mcp_host)

@@ -4,12 +4,13 @@ The schemas are what ``tools/list`` shows an agent; the Structs are what both
 the gateway and the worker validate against (``shared.tools.validate_args``).
 Range checks that JSON Schema expresses (``minimum``, ``enum``) are repeated in
 ``__post_init__`` so a Struct can never hold a value the schema forbids.  The
-implementation lives in ``worker.files``.
+implementation lives in ``worker.tools.files`` and runs in each worker's file
+helper process (``worker.tools.helper``); ``FileToolResult`` is what comes back.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -19,6 +20,7 @@ __all__ = [
     "DEFAULT_GREP_RESULTS",
     "DEFAULT_READ_LINES",
     "EDIT",
+    "FILE_TOOL_NAMES",
     "GLOB",
     "GREP",
     "LIST",
@@ -27,6 +29,7 @@ __all__ = [
     "READ",
     "WRITE",
     "EditArgs",
+    "FileToolResult",
     "GlobArgs",
     "GrepArgs",
     "ListArgs",
@@ -40,6 +43,16 @@ MAX_GREP_RESULTS = 10_000
 MAX_GREP_CONTEXT = 50
 
 _PATH_HINT = "relative to the workspace, or absolute inside it"
+
+FILE_TOOL_NAMES = frozenset({"read", "write", "edit", "list", "glob", "grep"})
+
+
+class FileToolResult(msgspec.Struct):
+    """What a file tool answers: the text for the agent, whether it is an error, structuredContent."""
+
+    text: str
+    is_error: bool = False
+    structured: dict[str, Any] | None = None
 
 
 def _check_path(field: str, value: str | None) -> None:
@@ -344,9 +357,9 @@ GREP = register(
     ToolSpec(
         name="grep",
         description=(
-            "Search file contents with a regular expression (Python `re` syntax; features both ripgrep and "
-            "Python support, such as classes, groups, alternation, anchors and \\b, behave the same). Prints "
-            "`path:line:text` for matching lines (context lines as `path-line-text`), relative to the "
+            "Search file contents with a regular expression (RE2 syntax, which ripgrep shares: classes, "
+            "[[:alpha:]]-style classes, groups, alternation, anchors, \\b; no look-around or backreferences). "
+            "Prints `path:line:text` for matching lines (context lines as `path-line-text`), relative to the "
             "workspace, sorted by path then line. Matches never span lines. Skips binary files, hidden "
             "files and directories (like .git) and symlinks; .gitignore is not consulted. `glob` filters "
             "files: without `/` it matches the file name (`*.py`), with `/` the path below `path` "

@@ -1,4 +1,4 @@
-"""The gateway <-> worker wire protocol.
+"""The gateway <-> worker wire protocol, and the worker <-> file helper one.
 
 Every message is a msgspec Struct, member of one tagged union per direction
 (tag field ``op``).  Messages travel msgpack-encoded inside length-prefixed
@@ -17,6 +17,11 @@ import msgspec
 __all__ = [
     "Call",
     "Cancel",
+    "FileCall",
+    "FileCancel",
+    "FileHelperReady",
+    "FileResult",
+    "FromFileHelper",
     "FromWorker",
     "Heartbeat",
     "Hello",
@@ -29,8 +34,11 @@ __all__ = [
     "ServersUpdate",
     "SessionState",
     "Shutdown",
+    "ToFileHelper",
     "ToWorker",
+    "decode_from_file_helper",
     "decode_from_worker",
+    "decode_to_file_helper",
     "decode_to_worker",
     "encode",
 ]
@@ -161,9 +169,56 @@ class ServersUpdate(_Msg, frozen=True):
 FromWorker = Hello | Heartbeat | Progress | Result | JobExit | ServersUpdate
 
 
+# ---- worker <-> its file helper (worker/tools/helper.py) ---------------------------------
+# The file tools run in a helper process per worker, with the tool user's credentials; the
+# worker forwards each file tool call and its cancellation, and the helper answers each id once.
+
+
+class FileCall(_Msg, frozen=True):
+    """Run file tool ``tool`` (read, write, edit, list, glob, grep); ``args`` are its raw JSON arguments."""
+
+    id: int
+    tool: str
+    args: dict[str, Any]
+
+
+class FileCancel(_Msg, frozen=True):
+    """Stop call ``id`` (a scan stops at its next check, a running ``rg`` is killed); it is still answered."""
+
+    id: int
+
+
+ToFileHelper = FileCall | FileCancel
+
+
+class FileHelperReady(_Msg, frozen=True):
+    """First message of a file helper: credentials dropped, workspace open, taking calls; or, with
+    ``error``, why it could not start (it exits next)."""
+
+    pid: int
+    uid: int
+    gid: int
+    rg: str = ""  # the ripgrep grep uses ("" : grep's Python engine only)
+    error: str = ""
+
+
+class FileResult(_Msg, frozen=True):
+    """The one answer to a FileCall (the fields of a ``FileToolResult``)."""
+
+    id: int
+    text: str
+    is_error: bool = False
+    structured: dict[str, Any] | None = None
+
+
+FromFileHelper = FileHelperReady | FileResult
+
+
 _encoder = msgspec.msgpack.Encoder()
 _to_worker = msgspec.msgpack.Decoder(ToWorker)
 _from_worker = msgspec.msgpack.Decoder(FromWorker)
+_to_file_helper = msgspec.msgpack.Decoder(ToFileHelper)
+_from_file_helper = msgspec.msgpack.Decoder(FromFileHelper)
 
 
 def encode(msg: _Msg) -> bytes:
@@ -176,3 +231,11 @@ def decode_to_worker(data: bytes | memoryview) -> ToWorker:
 
 def decode_from_worker(data: bytes | memoryview) -> FromWorker:
     return _from_worker.decode(data)
+
+
+def decode_to_file_helper(data: bytes | memoryview) -> ToFileHelper:
+    return _to_file_helper.decode(data)
+
+
+def decode_from_file_helper(data: bytes | memoryview) -> FromFileHelper:
+    return _from_file_helper.decode(data)

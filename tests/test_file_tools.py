@@ -1,9 +1,9 @@
-"""The file tools against real files in per-test workspaces (``worker.files``, ``shared.file_tools``).
+"""The file tools against real files in per-test workspaces (``worker.tools.files``, ``shared.file_tools``).
 
-grep runs with both engines: the pure-Python one (``run=None``) and ripgrep
-through a runner built on ``asyncio.create_subprocess_exec`` (fine in tests; the
-real worker passes its reaper-aware runner).  The parity tests need ``rg`` on
-PATH and are skipped with a message when it is missing.
+They run in the test process here, with its credentials (in a gateway they run in each worker's
+file helper, as the tool user: tests/test_file_confinement.py).  grep runs with both engines: the
+Python one (``run=None``) and ripgrep through ``run_rg``, the runner the file helper uses.  The
+parity tests need ``rg`` on PATH and are skipped with a message when it is missing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import base64
 import os
 import shutil
 import stat
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -21,10 +22,9 @@ from typing import Any
 import msgspec
 import pytest
 
-from benchmarks.files_bench import subprocess_runner
 from shared.file_tools import EditArgs, GlobArgs, GrepArgs, ListArgs, ReadArgs, WriteArgs
 from shared.tools import TOOLS, ToolArgsError, validate_args
-from worker.files import (
+from worker.tools.files import (
     FILE_TOOL_NAMES,
     MAX_GLOB_RESULTS,
     MAX_LINE_CHARS,
@@ -32,6 +32,7 @@ from worker.files import (
     FileToolContext,
     FileToolResult,
     run_file_tool,
+    run_rg,
 )
 
 RG = shutil.which("rg")
@@ -49,7 +50,7 @@ def ws(tmp_path: Path) -> Path:
 def make_ctx(ws: Path, *, engine: str = "python", **overrides: Any) -> FileToolContext:
     fields: dict[str, Any] = {"max_read_bytes": 10 * MIB, "max_write_bytes": 10 * MIB}
     fields.update(overrides)
-    run = subprocess_runner if engine == "rg" else None
+    run = run_rg if engine == "rg" else None
     return FileToolContext(ws, run=run, **fields)
 
 
@@ -537,7 +538,7 @@ def test_list_empty_file_path_and_missing(ws: Path, ctx: FileToolContext) -> Non
 def test_list_entry_cap(ws: Path, ctx: FileToolContext, monkeypatch: pytest.MonkeyPatch) -> None:
     assert MAX_LIST_ENTRIES == 1000
     # a smaller cap keeps the test fast on slow file systems; the logic is the same
-    monkeypatch.setattr("worker.files.MAX_LIST_ENTRIES", 20)
+    monkeypatch.setattr("worker.tools.files.MAX_LIST_ENTRIES", 20)
     for i in range(25):
         (ws / f"f{i:05d}").touch()
     result = ok(ctx, "list")
@@ -601,7 +602,7 @@ def test_glob_no_match_and_symlinked_dirs(ws: Path, ctx: FileToolContext) -> Non
 
 def test_glob_result_cap(ws: Path, ctx: FileToolContext, monkeypatch: pytest.MonkeyPatch) -> None:
     assert MAX_GLOB_RESULTS == 1000
-    monkeypatch.setattr("worker.files.MAX_GLOB_RESULTS", 20)
+    monkeypatch.setattr("worker.tools.files.MAX_GLOB_RESULTS", 20)
     now = time.time()
     for i in range(27):
         touch(ws / f"{i:05d}.log", now - i)
@@ -709,19 +710,24 @@ def test_grep_max_results_note(ws: Path, grep_ctx: FileToolContext) -> None:
 def test_grep_errors(ws: Path, grep_ctx: FileToolContext) -> None:
     make_search_tree(ws)
     assert "invalid regular expression" in fails(grep_ctx, "grep", pattern="foo(")
-    assert "invalid regular expression" in fails(grep_ctx, "grep", pattern="[[:alpha:]]")
+    # RE2 syntax (ripgrep's): an invalid range is refused by both engines alike; POSIX classes such
+    # as [[:alpha:]] mean the same in both now (a parity case below)
+    assert "invalid regular expression" in fails(grep_ctx, "grep", pattern="[z-a]")
     assert "binary" in fails(grep_ctx, "grep", pattern="foo", path="bin.dat")
     assert "not found" in fails(grep_ctx, "grep", pattern="foo", path="missing")
     assert "no matches" in ok(grep_ctx, "grep", pattern="zzz_not_there").text
 
 
 @needs_rg
-def test_grep_python_only_regex_falls_back_from_rg(ws: Path) -> None:
+@pytest.mark.parametrize("pattern", [r"(?<=bar )foo", r"foo(?!x)", r"(fo)\1"])
+def test_grep_look_around_and_backreferences_are_refused_with_the_reason(
+    ws: Path, grep_ctx: FileToolContext, pattern: str
+) -> None:
+    # Both engines use RE2 syntax (linear time), which has neither; the agent is told so up front.
     make_search_tree(ws)
-    result = ok(make_ctx(ws, engine="rg"), "grep", pattern=r"(?<=bar )foo")
-    assert result.text.splitlines()[0] == "crlf.txt:2:bar foo"
-    assert "Python engine" in result.text
-    assert result.structured is not None and result.structured["engine"] == "python"
+    text = fails(grep_ctx, "grep", pattern=pattern)
+    assert text.startswith(f"invalid regular expression {pattern!r}")
+    assert "RE2 syntax" in text and "no look-around, no backreferences" in text
 
 
 PARITY_CASES: list[dict[str, Any]] = [
@@ -730,6 +736,8 @@ PARITY_CASES: list[dict[str, Any]] = [
     {"pattern": "foo$"},
     {"pattern": r"\bfoo\b"},
     {"pattern": "[0-9]+"},
+    {"pattern": "[[:alpha:]]+ foo"},
+    {"pattern": r"^\s*\w+ = \d"},
     {"pattern": "été|ünï"},
     {"pattern": "FOO", "case_insensitive": True},
     {"pattern": "foo", "context_lines": 2},
@@ -787,10 +795,12 @@ def test_grep_time_budget_returns_partial_results(ws: Path) -> None:
 def test_grep_rg_timeouts_are_reported(ws: Path) -> None:
     make_search_tree(ws)
 
-    async def raises_timeout(argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
+    def raises_timeout(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit: float,
+                       stop: threading.Event) -> tuple[int, bytes]:
         raise TimeoutError
 
-    async def killed_after_output(argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
+    def killed_after_output(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit: float,
+                            stop: threading.Event) -> tuple[int, bytes]:
         return -9, b"./a.txt\x001:foo one\n./a.t"
 
     ctx = FileToolContext(ws, 10 * MIB, 10 * MIB, raises_timeout, rg_path="rg", scan_time_budget=1.0)
@@ -806,7 +816,8 @@ def test_grep_runner_failure_falls_back_to_python(ws: Path) -> None:
     make_search_tree(ws)
     argv_seen: list[list[str]] = []
 
-    async def broken(argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
+    def broken(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit: float,
+               stop: threading.Event) -> tuple[int, bytes]:
         argv_seen.append(argv)
         return 2, b""
 
@@ -826,8 +837,8 @@ def test_grep_output_byte_cap(ws: Path) -> None:
 def test_grep_python_engine_does_not_block_the_event_loop(ws: Path) -> None:
     (ws / "big.txt").write_text("no match here\n" * 400_000)
     ctx = make_ctx(ws)
-    # a lookahead turns off the whole-file prefilter, so every line is matched on its own
-    pattern = r"(?=zzz)\d"
+    # \A turns off the search of many lines at once, so every line is matched on its own
+    pattern = r"\Azzz\d"
 
     async def scenario() -> tuple[FileToolResult, int]:
         ticks = 0
@@ -856,7 +867,7 @@ def test_grep_streams_files_over_the_whole_file_limit(ws: Path, monkeypatch: pyt
     make_search_tree(ws)
     cases = [{"pattern": "foo"}, {"pattern": "foo$", "context_lines": 1}, {"pattern": "foo", "max_results": 4}]
     whole = [ok(make_ctx(ws), "grep", **case).text for case in cases]
-    monkeypatch.setattr("worker.files.GREP_WHOLE_FILE_LIMIT", 0)
+    monkeypatch.setattr("worker.tools.files.GREP_WHOLE_FILE_LIMIT", 0)
     assert [ok(make_ctx(ws), "grep", **case).text for case in cases] == whole
 
 

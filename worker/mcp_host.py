@@ -533,12 +533,12 @@ class McpHost(Worker):
             if npm is None:
                 return _error(call, "npm is not installed on this machine; use manager 'pip' or install node/npm")
             command = [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), args.package]
-        prefix.mkdir(parents=True, exist_ok=True)
-        if self.cfg.run_as_uid >= 0:
-            for path in (self.prefix, prefix):
-                os.chown(path, self.cfg.run_as_uid, self.cfg.run_as_gid)
         time_limit = min(args.timeout or call.timeout, call.timeout)
-        script = " ".join(shlex.quote(a) for a in command) + " 2>&1"
+        # The prefix is made by the install call itself, as the tool user: the MCP host (often root)
+        # never creates or chowns a path in the workspace, where a symlink swapped into the path
+        # would make it create or chown something elsewhere.
+        script = (f"{{ mkdir -p -- {shlex.quote(str(prefix))} && "
+                  + " ".join(shlex.quote(a) for a in command) + "; } 2>&1")
         outcome = await self.runner.run(BashArgs(command=script), time_limit, None, report_state=False)
         tail = outcome.text[-4000:]
         if outcome.timed_out:

@@ -17,7 +17,6 @@ import signal
 import socket
 import sys
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -26,27 +25,25 @@ import uvloop
 import shared.job_tools  # noqa: F401  (registers the job tools in TOOLS)
 from shared import protocol as p
 from shared.config import WorkerConfig, load_worker_config
+from shared.file_tools import FILE_TOOL_NAMES
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from shared.hygiene import close_inherited_on_exec, make_undumpable
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from worker.bash import ShellRunner, outcome_to_result
-from worker.files import FILE_TOOL_NAMES, FileToolContext, run_file_tool
 from worker.jobs import Job, JobLimitError, JobTable, UnknownJob
 from worker.paths import PathError
 from worker.procs import (
-    OutputBuffer,
     Reaper,
     Shell,
     ShellFactory,
     children_of,
     in_proc,
-    kill_descendants,
     kill_marked_tree,
     main_thread_children,
     pidfds_work,
-    read_available,
     set_child_subreaper,
 )
+from worker.tools.client import FileHelper
 
 __all__ = ["BOOT_ERROR", "Worker", "main"]
 
@@ -91,7 +88,8 @@ class Worker(asyncio.Protocol):
         self._peak_inflight = 0  # most calls in flight since the last resize_warm_pool
         self._spawning: set[asyncio.Future[Shell]] = set()  # spawns under way on the spawner thread
         self._waiters: deque[asyncio.Future[Shell]] = deque()  # calls that found no warm shell, oldest first
-        self.file_ctx = FileToolContext.from_config(cfg, self.run_captured)
+        # the file tools run in a helper process, as the tool user (worker/tools/helper.py)
+        self.files = FileHelper(cfg, loop, self.reaper, self.owned, base_env)
         self.runner = ShellRunner(
             workspace=cfg.workspace,
             base_env=base_env,
@@ -336,7 +334,12 @@ class Worker(asyncio.Protocol):
         except ToolArgsError as exc:
             return p.Result(id=call.id, text=str(exc), outcome="error", is_error=True)
         if call.tool in FILE_TOOL_NAMES:
-            res = await run_file_tool(call.tool, args, self.file_ctx)
+            try:
+                async with asyncio.timeout(call.timeout):
+                    res = await self.files.run(call.tool, call.args)
+            except TimeoutError:
+                return p.Result(id=call.id, text=f"timed out: the file tool did not finish within {call.timeout:g} s",
+                                outcome="timeout", is_error=True)
             return p.Result(id=call.id, text=res.text, is_error=res.is_error, structured=res.structured,
                             outcome="error" if res.is_error else "ok")
         if call.tool == "bash" and args.run_in_background:
@@ -411,48 +414,6 @@ class Worker(asyncio.Protocol):
             **job.describe(), "next_since": next_since, "dropped_bytes": dropped, "total_bytes": job.ring.total,
         })
 
-    async def run_captured(self, argv: list[str], cwd: Path, time_limit: float) -> tuple[int, bytes]:
-        """Run a helper program (e.g. rg) for a file tool: stdout captured and bounded, killed at the limit.
-
-        It goes through the worker's reaper (no asyncio child watcher) and is excluded from the
-        orphan sweeps of bash calls while it runs.
-        """
-        out_r, out_w = os.pipe()
-        full = ["/usr/bin/env", "-C", str(cwd), *argv]
-        try:
-            # posix_spawn returns once the child has exec-ed; the exit is awaited through the reaper.
-            pid = os.posix_spawnp(full[0], full, self.base_env, setsid=True, file_actions=[  # noqa: ASYNC221
-                (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_DUP2, out_w, 1),
-                (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0),
-            ], setsigdef=(signal.SIGPIPE,))
-        finally:
-            os.close(out_w)
-        self.owned.add(pid)
-        exit_fut = self.reaper.watch(pid)
-        os.set_blocking(out_r, False)
-        out = OutputBuffer(64 * 1024 * 1024)
-        done_reading = self.loop.create_future()
-
-        def on_readable() -> None:
-            if read_available(out_r, out.append, 8 << 20) and not done_reading.done():
-                done_reading.set_result(None)
-
-        self.loop.add_reader(out_r, on_readable)
-        try:
-            async with asyncio.timeout(time_limit):
-                await done_reading
-                code = await asyncio.shield(exit_fut)
-        except TimeoutError:
-            code = -9
-        finally:
-            self.loop.remove_reader(out_r)
-            if not exit_fut.done():
-                await self.until_gone(kill_descendants(pid, self.reaper))
-            os.close(out_r)
-            self.owned.discard(pid)
-        return code, out.captured()  # past 64 MiB, the head only: whole lines for the caller
-
     def _progress_sink(self, call_id: int) -> _ProgressSink:
         return _ProgressSink(self, call_id)
 
@@ -480,6 +441,7 @@ class Worker(asyncio.Protocol):
         tasks = list(self.calls.values()) + self.jobs.kill_all()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
+        await self.files.close()
         if self._spawning:
             await asyncio.wait(list(self._spawning), timeout=5)  # their callbacks discard the shells
         for shell in self.warm:
@@ -549,6 +511,8 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
     else:
         worker = Worker(cfg, loop)
     worker.reaper.install()
+    if cfg.role == "tools":
+        worker.files.start()  # boots while the worker says Hello; calls sent meanwhile wait in its socket
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=fd)
     await loop.create_connection(lambda: worker, sock=sock)
     stop: asyncio.Future[None] = loop.create_future()
