@@ -50,6 +50,9 @@ BOOT_ERROR = 3  # worker.worker.BOOT_ERROR
 BOOT_TIMEOUT = 15.0
 KILL_WAIT = 3.0
 SPARE = -1  # the slot of a worker that waits, booted, to take the place of a lost one
+# The least time a worker is given for a call that reaches it at (or past) its deadline: it then
+# answers "timed out" itself, killing nothing it started late.
+MIN_WORKER_TIMEOUT = 0.001
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -113,10 +116,14 @@ def detect_isolation(requested: str) -> str:
 
 
 class PendingCall:
-    """One tool call between receipt and answer."""
+    """One tool call between receipt and answer.
 
-    __slots__ = ("args", "future", "id", "job_id", "on_progress", "progress", "session", "started", "state",
-                 "timeout", "tool", "worker")
+    Its ``deadline`` (event-loop time) is fixed when it is made, i.e. when the call arrives: queueing
+    for a worker spends the call's own time, the worker is sent what remains, and the answer comes by
+    ``deadline + --deadline-grace`` at the latest."""
+
+    __slots__ = ("args", "arrived", "deadline", "future", "id", "job_id", "on_progress", "progress", "queued",
+                 "session", "started", "state", "timeout", "tool", "worker")
 
     def __init__(self, call_id: int, tool: str, args: dict[str, Any], timeout: float,
                  state: p.SessionState | None = None,
@@ -132,6 +139,9 @@ class PendingCall:
         self.progress = on_progress is not None
         self.session = session
         self.job_id = job_id
+        self.arrived = loop.time()
+        self.deadline = self.arrived + timeout
+        self.queued = 0.0  # seconds spent waiting for a worker
         self.future: asyncio.Future[p.Result] = loop.create_future()
         self.started: asyncio.Future[None] = loop.create_future()
         self.worker: WorkerHandle | None = None
@@ -598,8 +608,13 @@ class WorkerPool:
     def _start(self, call: PendingCall, worker: WorkerHandle) -> None:
         call.worker = worker
         worker.calls[call.id] = call
-        worker.send(p.Call(id=call.id, tool=call.tool, args=call.args, timeout=call.timeout,
-                           state=call.state, progress=call.progress, session=call.session, job_id=call.job_id))
+        now = asyncio.get_running_loop().time()
+        call.queued = now - call.arrived
+        # What remains of the call's time, not its whole timeout again: queueing was part of it.
+        remaining = max(call.deadline - now, MIN_WORKER_TIMEOUT)
+        worker.send(p.Call(id=call.id, tool=call.tool, args=call.args, timeout=remaining,
+                           state=call.state, progress=call.progress, session=call.session, job_id=call.job_id,
+                           requested_timeout=call.timeout))
         call.started.set_result(None)
 
     def _pump(self) -> None:
@@ -614,8 +629,9 @@ class WorkerPool:
         self.metrics.queue_depth.set(len(self.queue))
 
     async def call(self, call: PendingCall) -> p.Result:
-        """Run ``call`` on a worker; the one answer for it (raises Overloaded when the queue is full)."""
-        queued_at = time.monotonic()
+        """Run ``call`` on a worker; the one answer for it (raises Overloaded when the queue is full).
+
+        Answered by ``call.deadline + --deadline-grace`` at the latest, however long it queued."""
         if self.all_failed():
             return self.unavailable(call.id)
         worker = self._pick() if not self.queue else None
@@ -631,22 +647,25 @@ class WorkerPool:
             self.queue.append(call)
             self.metrics.queue_depth.set(len(self.queue))
             try:
-                async with asyncio.timeout(call.timeout):
+                async with asyncio.timeout_at(call.deadline):
                     await asyncio.shield(call.started)
             except TimeoutError:
                 call.started.cancel()
+                waited = asyncio.get_running_loop().time() - call.arrived
+                self.metrics.queue_wait.observe(waited)
                 return p.Result(id=call.id, outcome="timeout", is_error=True,
                                 text=f"no worker became free within the call's timeout of {call.timeout:g} s",
                                 structured={"exit_code": None, "timed_out": True, "truncated": False,
-                                            "duration_ms": round((time.monotonic() - queued_at) * 1000, 3)})
+                                            "duration_ms": round(waited * 1000, 3),
+                                            "queued_ms": round(waited * 1000, 3)})
             except asyncio.CancelledError:
                 if not call.started.done():
                     call.started.cancel()
                 else:
                     self._abandon(call)
                 raise
-        self.metrics.queue_wait.observe(time.monotonic() - queued_at)
-        return await self._answer_of(call, queued_at)
+        self.metrics.queue_wait.observe(call.queued)
+        return await self._answer_of(call)
 
     async def call_on(self, worker: WorkerHandle, call: PendingCall) -> p.Result:
         """Run ``call`` on this very worker (a job's), past its in-flight cap: job calls are short."""
@@ -654,13 +673,18 @@ class WorkerPool:
             return p.Result(id=call.id, outcome="worker_lost", is_error=True,
                             text=f"worker {worker.slot} is gone, and with it everything it ran")
         self._start(call, worker)
-        return await self._answer_of(call, time.monotonic())
+        return await self._answer_of(call)
 
-    async def _answer_of(self, call: PendingCall, queued_at: float) -> p.Result:
+    async def _answer_of(self, call: PendingCall) -> p.Result:
         grace = self.cfg.deadline_grace
         try:
-            async with asyncio.timeout(call.timeout + grace):
-                return await asyncio.shield(call.future)
+            async with asyncio.timeout_at(call.deadline + grace):
+                result = await asyncio.shield(call.future)
+            if result.structured is not None and "duration_ms" in result.structured:
+                # a bash call's duration_ms is its run in the worker; say how long it queued before
+                result = msgspec.structs.replace(
+                    result, structured={**result.structured, "queued_ms": round(call.queued * 1000, 3)})
+            return result
         except TimeoutError:
             worker = call.worker
             if call.future.done():
@@ -670,11 +694,13 @@ class WorkerPool:
             self.kill_worker(worker, "deadline",
                              f"call {call.id} missed its deadline (timeout {call.timeout:g} s + "
                              f"--deadline-grace {grace:g} s)")
+            waited = asyncio.get_running_loop().time() - call.arrived
             return p.Result(id=call.id, outcome="timeout", is_error=True,
                             text=f"timed out: the worker did not answer within {call.timeout:g} s + "
                                  f"{grace:g} s grace, so it was killed with every process it ran",
                             structured={"exit_code": None, "timed_out": True, "truncated": False,
-                                        "duration_ms": round((time.monotonic() - queued_at) * 1000, 3)})
+                                        "duration_ms": round(waited * 1000, 3),
+                                        "queued_ms": round(call.queued * 1000, 3)})
         except asyncio.CancelledError:
             self._abandon(call)
             raise

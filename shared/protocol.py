@@ -70,7 +70,9 @@ class SessionState(msgspec.Struct, frozen=True, omit_defaults=True):
 
 
 class Call(_Msg, frozen=True):
-    """Run one tool call.  ``deadline`` is relative seconds the worker enforces itself."""
+    """Run one tool call.  ``timeout``: the seconds the worker gives it (what remains of the call's
+    time when it reaches the worker); ``requested_timeout``: the timeout the call asked for, which
+    messages name (0: the same as ``timeout``)."""
 
     id: int
     tool: str
@@ -80,6 +82,12 @@ class Call(_Msg, frozen=True):
     state: SessionState | None = None
     progress: bool = False
     job_id: str = ""  # bash run_in_background: the id the gateway gave the job (unique per gateway)
+    requested_timeout: float = 0.0
+
+    @property
+    def shown_timeout(self) -> float:
+        """The timeout to name in messages: what the call asked for."""
+        return self.requested_timeout or self.timeout
 
 
 class Cancel(_Msg, frozen=True):

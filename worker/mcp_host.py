@@ -534,6 +534,7 @@ class McpHost(Worker):
                 return _error(call, "npm is not installed on this machine; use manager 'pip' or install node/npm")
             command = [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), args.package]
         time_limit = min(args.timeout or call.timeout, call.timeout)
+        shown_limit = min(args.timeout or call.shown_timeout, call.shown_timeout)
         # The prefix is made by the install call itself, as the tool user: the MCP host (often root)
         # never creates or chowns a path in the workspace, where a symlink swapped into the path
         # would make it create or chown something elsewhere.
@@ -542,7 +543,7 @@ class McpHost(Worker):
         outcome = await self.runner.run(BashArgs(command=script), time_limit, None, report_state=False)
         tail = outcome.text[-4000:]
         if outcome.timed_out:
-            return _error(call, f"install of {args.package!r} timed out after {time_limit:g} s; the installer and "
+            return _error(call, f"install of {args.package!r} timed out after {shown_limit:g} s; the installer and "
                                 f"every process it started were killed\n{tail}", outcome="timeout")
         if outcome.exit_code:
             return _error(call, f"{args.manager} install {args.package!r} failed with exit code "

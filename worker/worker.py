@@ -338,8 +338,8 @@ class Worker(asyncio.Protocol):
                 async with asyncio.timeout(call.timeout):
                     res = await self.files.run(call.tool, call.args)
             except TimeoutError:
-                return p.Result(id=call.id, text=f"timed out: the file tool did not finish within {call.timeout:g} s",
-                                outcome="timeout", is_error=True)
+                return p.Result(id=call.id, outcome="timeout", is_error=True,
+                                text=f"timed out: the file tool did not finish within {call.shown_timeout:g} s")
             return p.Result(id=call.id, text=res.text, is_error=res.is_error, structured=res.structured,
                             outcome="error" if res.is_error else "ok")
         if call.tool == "bash" and args.run_in_background:
@@ -362,7 +362,7 @@ class Worker(asyncio.Protocol):
             finally:
                 if on_output is not None:
                     on_output.close()
-            return outcome_to_result(call.id, outcome, call.timeout)
+            return outcome_to_result(call.id, outcome, call.shown_timeout)
         return p.Result(id=call.id, text=f"tool {call.tool!r} is not served by this worker",
                         outcome="error", is_error=True)
 
