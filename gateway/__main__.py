@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import pwd
+import re
 import resource
 import subprocess
 import sys
@@ -43,14 +44,19 @@ def resolve_run_as(spec: str, workspace: Path) -> tuple[int, int] | None:
             sys.exit(f"sandbox-gateway: --run-as {spec} needs the gateway to start as root")
         return None
     name = "nobody" if spec == "auto" else spec
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError:
-        if spec == "auto":
-            logging.getLogger("gateway").warning("no user 'nobody': tools run as root")
-            return None
-        sys.exit(f"sandbox-gateway: --run-as: no user {name!r}")
-    uid, gid = entry.pw_uid, entry.pw_gid
+    numeric = re.fullmatch(r"(\d+)(?::(\d+))?", name)
+    if numeric is not None:  # UID[:GID], a user with no name (e.g. one uid per gateway)
+        uid = int(numeric.group(1))
+        gid = int(numeric.group(2)) if numeric.group(2) is not None else uid
+    else:
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            if spec == "auto":
+                logging.getLogger("gateway").warning("no user 'nobody': tools run as root")
+                return None
+            sys.exit(f"sandbox-gateway: --run-as: no user {name!r} (give a user name or UID[:GID])")
+        uid, gid = entry.pw_uid, entry.pw_gid
     if uid == 0:
         return None
     reachable = subprocess.run(

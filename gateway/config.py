@@ -173,8 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="RLIMIT_NPROC for the tool user; binds only when tools do not run as root "
                         "(default %(default)s)")
     limits.add_argument("--run-as", default="auto", metavar="USER",
-                        help="run tools as this user (auto: 'nobody' when started as root and the workspace "
-                        "is reachable for it; '-' keeps the gateway's user)")
+                        help="run tools as this user, a name or UID[:GID] (auto: 'nobody' when started as root "
+                        "and the workspace is reachable for it; '-' keeps the gateway's user)")
     limits.add_argument("--no-network", action="store_true",
                         help="tools run in a network namespace with only loopback (needs pid/net namespaces)")
     sessions = ap.add_argument_group("sessions")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -53,9 +54,26 @@ def test_file_size_limit(start_gateway) -> None:
     assert (gw.workspace / "big").stat().st_size == 1024 * 1024
 
 
+def unused_uid() -> int:
+    """A uid no process on this machine runs as: a process limit for it counts only our own."""
+    taken = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                taken.add(os.stat(f"/proc/{entry}").st_uid)
+            except OSError:
+                continue
+    while True:
+        uid = 200000 + secrets.randbelow(100000)
+        if uid not in taken:
+            return uid
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="--run-as needs root")
 def test_run_as_unprivileged_user_binds_nproc(tmp_path: Path, start_gateway) -> None:
-    # pytest's tmp dirs are private to root; a tool user needs a traversable parent.
+    # pytest's tmp dirs are private to root; a tool user needs a traversable parent.  The tool user is a
+    # uid nothing else runs as, so its process limit does not depend on what else runs on the machine.
+    uid = unused_uid()
     base = Path(tempfile.mkdtemp(prefix="sandbox-runas-"))
     try:
         base.chmod(0o755)
@@ -64,25 +82,25 @@ def test_run_as_unprivileged_user_binds_nproc(tmp_path: Path, start_gateway) -> 
         (ws / "old.txt").write_text("made by root before start\n")
         from tests.helpers import GatewayProcess
 
-        gw = GatewayProcess(ws, "--run-as", "nobody", "--limit-processes", "40", workers=1)
+        gw = GatewayProcess(ws, "--run-as", f"{uid}:{uid}", "--limit-processes", "40", workers=1)
         try:
             async def main() -> None:
                 async with McpClient.connect(gw.url) as c:
-                    who = await c.bash("id -un; echo more >> old.txt && echo appended")
-                    assert text_of(who).split() == ["nobody", "appended"]
+                    who = await c.bash("id -u; echo more >> old.txt && echo appended")
+                    assert text_of(who).split() == [str(uid), "appended"]
                     # what setpriv --reuid --regid --clear-groups --no-new-privs gives; all ids dropped
                     creds = text_of(await c.bash("grep -E '^(Uid|Gid|Groups|NoNewPrivs):' /proc/self/status"))
                     assert [line.strip() for line in creds.split("\n")[:4]] == [
-                        "Uid:\t65534\t65534\t65534\t65534", "Gid:\t65534\t65534\t65534\t65534", "Groups:",
+                        f"Uid:\t{uid}\t{uid}\t{uid}\t{uid}", f"Gid:\t{uid}\t{uid}\t{uid}\t{uid}", "Groups:",
                         "NoNewPrivs:\t1"], creds
-                    # What the file tools create (in the worker, as root) belongs to the tool user.
+                    # What the file tools create belongs to the tool user.
                     for tool, args in [("write", {"file_path": "made/by/tool.txt", "content": "a\n"}),
                                        ("write", {"file_path": "made/log.txt", "content": "b\n", "mode": "append"})]:
                         res = await c.request("tools/call", {"name": tool, "arguments": args})
                         assert not res["result"]["isError"], res
                     mine = await c.bash("echo c >> made/by/tool.txt && echo d >> made/log.txt && mkdir made/by/sub "
-                                        "&& stat -c %U made made/by made/by/tool.txt made/log.txt")
-                    assert text_of(mine).split() == ["nobody"] * 4, text_of(mine)
+                                        "&& stat -c %u made made/by made/by/tool.txt made/log.txt")
+                    assert text_of(mine).split() == [str(uid)] * 4, text_of(mine)
                     # Every shell has the limits, not nine in ten: they are set by the shell itself before
                     # it reads its script (prlimit from the worker raced setpriv's uid switch and lost
                     # with EPERM on busy machines).
@@ -93,7 +111,7 @@ def test_run_as_unprivileged_user_binds_nproc(tmp_path: Path, start_gateway) -> 
                     assert text_of(await c.bash("echo next")) == "next\n"
 
             run(main())
-            assert gw.status()["workers"][0]["tool_uid"] == 65534
+            assert gw.status()["workers"][0]["tool_uid"] == uid
         finally:
             gw.stop()
     finally:
