@@ -651,9 +651,13 @@ class ShellFactory:
         """How trees are killed, for the gateway's /status: a pid namespace per call, or markers."""
         return "pidns" if self.pidns else "marker"
 
-    def close(self) -> None:
+    def stop_zygote(self) -> None:
+        """Stop the zygote on purpose (the worker is stopping): no warning, no restart count."""
         if self._zygote is not None:
             self._drop_zygote(self._zygote, "the worker is stopping")
+
+    def close(self) -> None:
+        self.stop_zygote()
         self._spawner.close()
         if self.devnull >= 0:
             os.close(self.devnull)

@@ -436,6 +436,7 @@ class Worker(asyncio.Protocol):
 
     async def shutdown(self) -> None:
         self.draining = True  # no more refills
+        self.factory.stop_zygote()  # an expected end: its exit is no failure to warn about
         for task in list(self.calls.values()):
             task.cancel()
         tasks = list(self.calls.values()) + self.jobs.kill_all()
