@@ -65,6 +65,11 @@ class McpServers:
     async def call(self, call: PendingCall) -> p.Result:
         pool = await self.host()
         result = await pool.call(call)
+        if call.tool == "mcp_server_call_tool" and result.raw is not None and "structuredContent" in result.raw:
+            # Its outputSchema cannot say what any tool of any server returns (and a declared schema would oblige
+            # every result to carry one); <server>__<tool> passes it on under the server's own schema.
+            raw = {k: v for k, v in result.raw.items() if k != "structuredContent"}
+            result = msgspec.structs.replace(result, raw=raw)
         if call.tool == "mcp_server_start" and not result.is_error:
             if call.args.get("restart", "on-failure") == "on-failure":
                 self.restore[call.args["name"]] = call.args
