@@ -31,7 +31,7 @@ from gateway.pool import PendingCall
 from shared import file_tools, job_tools, mcp_server_tools  # noqa: F401  (they register their tools)
 from shared import protocol as p
 from shared.mcp_server_tools import SERVER_TOOL_NAMES
-from shared.tools import TOOLS, ToolArgsError, validate_args
+from shared.tools import TOOLS, ToolArgsError, call_result_for, validate_args
 
 if TYPE_CHECKING:
     from gateway.server import Gateway
@@ -167,9 +167,9 @@ class McpSession:
                 return {}
             case "tools/list":
                 no_servers = self.gw.cfg.no_mcp_servers
-                tools = [spec.listing() for spec in TOOLS.values()
+                tools = [spec.listing(self.protocol_version) for spec in TOOLS.values()
                          if not (no_servers and spec.name in SERVER_TOOL_NAMES)]
-                return {"tools": tools + self.gw.mcp_servers.listings()}
+                return {"tools": tools + self.gw.mcp_servers.listings(self.protocol_version)}
             case _:
                 raise MethodNotFound(f"method not found: {method!r}")
 
@@ -214,7 +214,8 @@ class McpSession:
             except GatewayError as exc:
                 await self._answer(request_id, error=exc.to_error())
                 return
-            await self._answer(request_id, result=result)
+            # fields the session's MCP revision does not define (structuredContent before 2025-06-18) are left out
+            await self._answer(request_id, result=call_result_for(result, self.protocol_version))
         except asyncio.CancelledError:
             outcome = "cancelled"
             raise

@@ -5,8 +5,9 @@ The servers run in one MCP host process (``worker.mcp_host``), supervised by a
 keeps what the gateway must know across that process's life:
 
 - the catalog of running servers' tools, listed in ``tools/list`` as
-  ``<server>__<tool>``; ``notifications/tools/list_changed`` goes to every
-  session when it changes;
+  ``<server>__<tool>`` with the server's own title, annotations and
+  outputSchema; ``notifications/tools/list_changed`` goes to every session
+  when it changes;
 - the specs of ``restart: on-failure`` servers, replayed into a respawned host
   so they come back (each replay counts as a restart in the metrics);
 - the ``sandbox_mcp_servers{state}`` and ``sandbox_mcp_server_restarts_total{server}`` metrics.
@@ -24,6 +25,7 @@ from gateway.metrics import MCP_SERVER_STATES
 from gateway.pool import PendingCall, WorkerHandle, WorkerPool
 from shared import protocol as p
 from shared.mcp_server_tools import PROXY_SEPARATOR, split_proxied_tool
+from shared.tools import MCP_DEFAULT_ANNOTATIONS, tool_listing_for
 
 if TYPE_CHECKING:
     from gateway.server import Gateway
@@ -33,6 +35,7 @@ __all__ = ["McpServers"]
 logger = logging.getLogger(__name__)
 
 LISTED_STATES = ("running", "unhealthy")
+_HINT_DEFAULTS: dict[str, bool] = msgspec.to_builtins(MCP_DEFAULT_ANNOTATIONS)
 
 
 class McpServers:
@@ -62,6 +65,11 @@ class McpServers:
     async def call(self, call: PendingCall) -> p.Result:
         pool = await self.host()
         result = await pool.call(call)
+        if call.tool == "mcp_server_call_tool" and result.raw is not None and "structuredContent" in result.raw:
+            # Its outputSchema cannot say what any tool of any server returns (and a declared schema would oblige
+            # every result to carry one); <server>__<tool> passes it on under the server's own schema.
+            raw = {k: v for k, v in result.raw.items() if k != "structuredContent"}
+            result = msgspec.structs.replace(result, raw=raw)
         if call.tool == "mcp_server_start" and not result.is_error:
             if call.args.get("restart", "on-failure") == "on-failure":
                 self.restore[call.args["name"]] = call.args
@@ -119,7 +127,12 @@ class McpServers:
         return [f"{r.name}{PROXY_SEPARATOR}{t['name']}" for r in self.reports.values() if r.state in LISTED_STATES
                 for t in r.tools]
 
-    def listings(self) -> list[dict[str, Any]]:
+    def listings(self, protocol_version: str | None = None) -> list[dict[str, Any]]:
+        """The running servers' tools as tools/list items for ``protocol_version`` (None: the latest).
+
+        Each keeps the server's own title, annotations and outputSchema; a hint the server left out is
+        filled in with the value MCP tells clients to assume, so every tool states all four.
+        """
         out = []
         for report in self.reports.values():
             if report.state not in LISTED_STATES:
@@ -129,7 +142,15 @@ class McpServers:
                 entry["name"] = f"{report.name}{PROXY_SEPARATOR}{tool['name']}"
                 entry["description"] = f"[MCP server {report.name}] {tool.get('description') or ''}".rstrip()
                 entry.setdefault("inputSchema", {"type": "object"})
-                out.append(entry)
+                given = tool.get("annotations")
+                given = given if isinstance(given, dict) else {}
+                title = next((t for t in (tool.get("title"), given.get("title")) if isinstance(t, str) and t),
+                             f"{tool['name']} ({report.name})")
+                entry["title"] = title
+                hints = {k: given[k] if isinstance(given.get(k), bool) else default
+                         for k, default in _HINT_DEFAULTS.items()}
+                entry["annotations"] = {"title": title, **hints}
+                out.append(tool_listing_for(entry, protocol_version))
         return out
 
     def serves(self, tool: str) -> bool:

@@ -39,6 +39,7 @@ from gateway.metrics import WORKER_STATES, Metrics
 from shared import protocol as p
 from shared.config import WorkerConfig, dump_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
+from shared.tools import BashResult
 from worker.procs import children_of
 
 __all__ = ["JobRecord", "PendingCall", "WorkerHandle", "WorkerPool", "detect_call_isolation", "detect_isolation",
@@ -113,6 +114,12 @@ def detect_isolation(requested: str) -> str:
         raise SystemExit("sandbox-gateway: --isolation pidns: this kernel/user cannot create pid namespaces "
                          "(needs root or unprivileged user namespaces and util-linux unshare)")
     return "pidns" if works else "subreaper"
+
+
+def _structured_for(call: PendingCall, **fields: Any) -> dict[str, Any] | None:
+    """The structuredContent of a call the pool answers itself (timeout, lost worker): bash's shape for a
+    bash call; none for any other tool, whose outputSchema that shape does not fit (an error may omit it)."""
+    return msgspec.to_builtins(BashResult(**fields)) if call.tool == "bash" else None
 
 
 class PendingCall:
@@ -448,8 +455,8 @@ class WorkerPool:
                     id=call.id, outcome="worker_lost", is_error=True,
                     text=f"worker {handle.slot} (pid {handle.host_pid}) was lost: {detail}. "
                          "Every process of this call was killed; the call may be retried.",
-                    structured={"exit_code": None, "timed_out": False, "truncated": False,
-                                "duration_ms": 0, "outcome": "worker_lost"},
+                    structured=_structured_for(call, exit_code=None, timed_out=False, truncated=False,
+                                               duration_ms=0, outcome="worker_lost"),
                 ))
         handle.calls.clear()
         for record in self.jobs.values():
@@ -655,9 +662,9 @@ class WorkerPool:
                 self.metrics.queue_wait.observe(waited)
                 return p.Result(id=call.id, outcome="timeout", is_error=True,
                                 text=f"no worker became free within the call's timeout of {call.timeout:g} s",
-                                structured={"exit_code": None, "timed_out": True, "truncated": False,
-                                            "duration_ms": round(waited * 1000, 3),
-                                            "queued_ms": round(waited * 1000, 3)})
+                                structured=_structured_for(
+                                    call, exit_code=None, timed_out=True, truncated=False,
+                                    duration_ms=round(waited * 1000, 3), queued_ms=round(waited * 1000, 3)))
             except asyncio.CancelledError:
                 if not call.started.done():
                     call.started.cancel()
@@ -698,9 +705,9 @@ class WorkerPool:
             return p.Result(id=call.id, outcome="timeout", is_error=True,
                             text=f"timed out: the worker did not answer within {call.timeout:g} s + "
                                  f"{grace:g} s grace, so it was killed with every process it ran",
-                            structured={"exit_code": None, "timed_out": True, "truncated": False,
-                                        "duration_ms": round(waited * 1000, 3),
-                                        "queued_ms": round(call.queued * 1000, 3)})
+                            structured=_structured_for(
+                                call, exit_code=None, timed_out=True, truncated=False,
+                                duration_ms=round(waited * 1000, 3), queued_ms=round(call.queued * 1000, 3)))
         except asyncio.CancelledError:
             self._abandon(call)
             raise

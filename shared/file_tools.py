@@ -10,11 +10,12 @@ helper process (``worker.tools.helper``); ``FileToolResult`` is what comes back.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
+from msgspec import Meta
 
-from shared.tools import ToolSpec, register
+from shared.tools import READ_ONLY, ToolAnnotations, ToolSpec, output_schema, register
 
 __all__ = [
     "DEFAULT_GREP_RESULTS",
@@ -29,12 +30,18 @@ __all__ = [
     "READ",
     "WRITE",
     "EditArgs",
+    "EditResult",
     "FileToolResult",
     "GlobArgs",
+    "GlobResult",
     "GrepArgs",
+    "GrepResult",
     "ListArgs",
+    "ListResult",
     "ReadArgs",
+    "ReadResult",
     "WriteArgs",
+    "WriteResult",
 ]
 
 DEFAULT_READ_LINES = 2000
@@ -43,6 +50,12 @@ MAX_GREP_RESULTS = 10_000
 MAX_GREP_CONTEXT = 50
 
 _PATH_HINT = "relative to the workspace, or absolute inside it"
+_SHOWN = Meta(description="The path relative to the workspace.")
+
+# write and edit change files in the workspace only. Destructive: write overwrites, edit replaces text.
+# Not idempotent: an append adds again, and an edit whose new_string holds old_string applies again.
+_CHANGES_FILES = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False,
+                                 open_world_hint=False)
 
 FILE_TOOL_NAMES = frozenset({"read", "write", "edit", "list", "glob", "grep"})
 
@@ -81,9 +94,21 @@ class ReadArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
         _check_min("limit", self.limit, 1)
 
 
+class ReadResult(msgspec.Struct, kw_only=True):
+    """Which lines of the file were shown."""
+
+    path: Annotated[str, _SHOWN]
+    size: Annotated[int, Meta(description="The file's size in bytes.")]
+    first_line: Annotated[int, Meta(description="First line shown (0 for an empty file).")]
+    last_line: Annotated[int, Meta(description="Last line shown (0 for an empty file).")]
+    truncated: Annotated[bool, Meta(description="The file goes on past last_line.")]
+    next_offset: Annotated[int | None, Meta(description="The offset to continue with; null at the end.")]
+
+
 READ = register(
     ToolSpec(
         name="read",
+        title="Read a file",
         description=(
             "Read a text file from the workspace. Returns lines numbered like `cat -n` (1-based), "
             f"by default the first {DEFAULT_READ_LINES} lines; use offset and limit to page through "
@@ -114,6 +139,8 @@ READ = register(
             "additionalProperties": False,
         },
         args_type=ReadArgs,
+        annotations=READ_ONLY,
+        output_schema=output_schema(ReadResult),
     )
 )
 
@@ -133,9 +160,17 @@ class WriteArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
         _check_path("file_path", self.file_path)
 
 
+class WriteResult(msgspec.Struct, kw_only=True):
+    path: Annotated[str, _SHOWN]
+    bytes_written: int
+    created: Annotated[bool, Meta(description="The file did not exist before.")]
+    mode: Literal["overwrite", "append"]
+
+
 WRITE = register(
     ToolSpec(
         name="write",
+        title="Write a file",
         description=(
             "Write a file in the workspace, creating missing parent directories. `overwrite` (default) "
             "replaces the file atomically (readers see the old or the new content, never a mix) and keeps "
@@ -166,6 +201,8 @@ WRITE = register(
             "additionalProperties": False,
         },
         args_type=WriteArgs,
+        annotations=_CHANGES_FILES,
+        output_schema=output_schema(WriteResult),
     )
 )
 
@@ -189,9 +226,15 @@ class EditArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
             raise ValueError("old_string and new_string are identical; nothing would change")
 
 
+class EditResult(msgspec.Struct, kw_only=True):
+    path: Annotated[str, _SHOWN]
+    replacements: Annotated[int, Meta(description="How many occurrences were replaced.")]
+
+
 EDIT = register(
     ToolSpec(
         name="edit",
+        title="Edit a file",
         description=(
             "Replace an exact string in a text file. old_string must occur exactly once (include enough "
             "surrounding lines to make it unique) unless replace_all is true; the error says how many "
@@ -220,6 +263,8 @@ EDIT = register(
             "additionalProperties": False,
         },
         args_type=EditArgs,
+        annotations=_CHANGES_FILES,
+        output_schema=output_schema(EditResult),
     )
 )
 
@@ -240,9 +285,17 @@ class ListArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
             raise ValueError("max_depth needs recursive=true")
 
 
+class ListResult(msgspec.Struct, kw_only=True):
+    path: Annotated[str, _SHOWN]
+    entries: Annotated[int, Meta(description="Entries shown.")]
+    truncated: Annotated[bool, Meta(description="The listing was cut; more entries exist.")]
+    hidden: Annotated[int, Meta(description="Entries left out because their name starts with `.`.")]
+
+
 LIST = register(
     ToolSpec(
         name="list",
+        title="List a directory",
         description=(
             "List a directory of the workspace, sorted by name. Directories end with `/`, files show their "
             "size in bytes, symlinks show `-> target` (symlinked directories are not descended into). "
@@ -273,6 +326,8 @@ LIST = register(
             "additionalProperties": False,
         },
         args_type=ListArgs,
+        annotations=READ_ONLY,
+        output_schema=output_schema(ListResult),
     )
 )
 
@@ -295,9 +350,16 @@ class GlobArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
             raise ValueError("pattern must not contain `..` components")
 
 
+class GlobResult(msgspec.Struct, kw_only=True):
+    matches: Annotated[int, Meta(description="Paths that match (more than shown when truncated).")]
+    truncated: Annotated[bool, Meta(description="Only the newest matches are shown.")]
+    timed_out: Annotated[bool, Meta(description="The scan stopped at its time limit; results are partial.")]
+
+
 GLOB = register(
     ToolSpec(
         name="glob",
+        title="Find files by name",
         description=(
             "Find files by name pattern, e.g. `**/*.py` or `src/**/test_*.js`. `*` and `?` do not cross `/`, "
             "`**` matches any number of directories, `[abc]` is a character class. Results are relative to "
@@ -322,6 +384,8 @@ GLOB = register(
             "additionalProperties": False,
         },
         args_type=GlobArgs,
+        annotations=READ_ONLY,
+        output_schema=output_schema(GlobResult),
     )
 )
 
@@ -353,9 +417,18 @@ class GrepArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
             raise ValueError(f"max_results must be between 1 and {MAX_GREP_RESULTS}, got {self.max_results}")
 
 
+class GrepResult(msgspec.Struct, kw_only=True):
+    engine: Annotated[Literal["rg", "python"], Meta(description="ripgrep, or the built-in Python engine.")]
+    matches: Annotated[int, Meta(description="Matching lines shown.")]
+    files: Annotated[int, Meta(description="Files with a matching line shown.")]
+    truncated: Annotated[bool, Meta(description="Stopped at max_results or the output limit.")]
+    timed_out: Annotated[bool, Meta(description="The search stopped at its time limit; results are partial.")]
+
+
 GREP = register(
     ToolSpec(
         name="grep",
+        title="Search file contents",
         description=(
             "Search file contents with a regular expression (RE2 syntax, which ripgrep shares: classes, "
             "[[:alpha:]]-style classes, groups, alternation, anchors, \\b; no look-around or backreferences). "
@@ -400,5 +473,7 @@ GREP = register(
             "additionalProperties": False,
         },
         args_type=GrepArgs,
+        annotations=READ_ONLY,
+        output_schema=output_schema(GrepResult),
     )
 )

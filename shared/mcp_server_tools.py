@@ -9,20 +9,29 @@ server's own tools, listed in ``tools/list``) as proxied ``tools/call``s.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
+from msgspec import Meta
 
-from shared.tools import ToolSpec, register
+from shared.tools import READ_ONLY, ToolAnnotations, ToolSpec, output_schema, register
 
 __all__ = [
     "PROXY_SEPARATOR",
     "SERVER_TOOL_NAMES",
+    "DiscoveredTool",
+    "ManagedServerInfo",
     "McpServerCallToolArgs",
+    "McpServerDiscoverResult",
     "McpServerInstallArgs",
+    "McpServerInstallResult",
     "McpServerListArgs",
+    "McpServerListResult",
     "McpServerNameArgs",
     "McpServerStartArgs",
+    "McpServerStartResult",
+    "McpServerStopResult",
+    "ServerState",
     "is_proxied_tool",
     "split_proxied_tool",
 ]
@@ -115,10 +124,68 @@ class McpServerInstallArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=Tr
             raise ValueError("timeout must be a positive number of seconds")
 
 
+ServerState = Literal["starting", "running", "unhealthy", "restarting", "failed", "stopped"]
+_STATE_MEANING = ("starting: being spawned and initialized; unhealthy: failing its health pings; restarting: "
+                  "after a crash, with backoff; failed: given up; stopped: by mcp_server_stop.")
+
+
+class McpServerStartResult(msgspec.Struct, kw_only=True):
+    name: str
+    server_name: Annotated[str, Meta(description="The name the server gave in initialize.")]
+    server_version: str
+    protocol_version: Annotated[str, Meta(description="The MCP revision the server negotiated.")]
+    tools: Annotated[int, Meta(description="How many tools it has (listed as <name>__<tool>).")]
+    pid: int | None
+
+
+class McpServerStopResult(msgspec.Struct, kw_only=True):
+    name: str
+    state: Literal["stopped"]
+
+
+class ServerIdentity(msgspec.Struct, kw_only=True):
+    name: str
+    version: str
+
+
+class ManagedServerInfo(msgspec.Struct, kw_only=True):
+    name: str
+    transport: Literal["stdio", "sse", "http"]
+    state: Annotated[ServerState, Meta(description=_STATE_MEANING)]
+    pid: Annotated[int | None, Meta(description="Inside the MCP host's pid namespace; null when not running.")]
+    restarts: int
+    last_error: str | None
+    uptime_s: Annotated[float | None, Meta(description="Seconds since it last started; null before that.")]
+    server: Annotated[ServerIdentity | None, Meta(description="What it said in initialize; null before that.")]
+    tools: Annotated[int, Meta(description="How many tools it has.")]
+    stderr_tail: Annotated[str, Meta(description="The end of what it wrote to stderr.")]
+
+
+class McpServerListResult(msgspec.Struct, kw_only=True):
+    servers: list[ManagedServerInfo]
+
+
+class DiscoveredTool(msgspec.Struct, kw_only=True):
+    """A tool as the server's own tools/list gave it (every other field it sent is kept)."""
+
+    name: str
+
+
+class McpServerDiscoverResult(msgspec.Struct, kw_only=True):
+    tools: list[Annotated[DiscoveredTool, Meta(extra_json_schema={"additionalProperties": True})]]
+
+
+class McpServerInstallResult(msgspec.Struct, kw_only=True):
+    prefix: Annotated[str, Meta(description="Where it was installed.")]
+    bin: Annotated[str, Meta(description="Its commands' directory, on PATH for mcp_server_start.")]
+    exit_code: int
+
+
 _NAME = {"type": "string", "description": "The server's name (letters, digits, '-', '_'; no '__')."}
 
 register(ToolSpec(
     name="mcp_server_start",
+    title="Start an MCP server",
     description=(
         "Start a managed MCP server and connect to it. transport 'stdio' spawns command+args and speaks MCP on "
         "its stdin/stdout; 'sse' (legacy HTTP+SSE) and 'http' (Streamable HTTP) connect to url, or spawn "
@@ -142,34 +209,56 @@ register(ToolSpec(
         "additionalProperties": False,
     },
     args_type=McpServerStartArgs,
+    # it runs any command (like bash) or connects to any url; starting a server that runs already is refused,
+    # but one that failed is started again
+    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False,
+                                open_world_hint=True),
+    output_schema=output_schema(McpServerStartResult),
 ))
 
 _NAME_ONLY = {"type": "object", "properties": {"name": _NAME}, "required": ["name"], "additionalProperties": False}
 
 register(ToolSpec(
     name="mcp_server_stop",
+    title="Stop an MCP server",
     description="Stop a managed MCP server: close the connection and kill its whole process tree.",
     input_schema=_NAME_ONLY,
     args_type=McpServerNameArgs,
+    # stopping a server that is gone already changes nothing (the call says there is no such server)
+    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True,
+                                open_world_hint=False),
+    output_schema=output_schema(McpServerStopResult),
 ))
 
 register(ToolSpec(
     name="mcp_server_list",
+    title="List MCP servers",
     description="List managed MCP servers: name, transport, state, pid, restarts, last error, uptime, tools.",
     input_schema={"type": "object", "properties": {}, "additionalProperties": False},
     args_type=McpServerListArgs,
+    annotations=READ_ONLY,
+    output_schema=output_schema(McpServerListResult),
 ))
 
 register(ToolSpec(
     name="mcp_server_discover_tools",
+    title="List an MCP server's tools",
     description="The tools/list of a running managed MCP server (names, descriptions, input schemas).",
     input_schema=_NAME_ONLY,
     args_type=McpServerNameArgs,
+    # a tools/list request to a server the agent started: it changes nothing and reaches nothing else
+    annotations=READ_ONLY,
+    output_schema=output_schema(McpServerDiscoverResult),
 ))
 
 register(ToolSpec(
     name="mcp_server_call_tool",
-    description="Call a tool of a running managed MCP server; its result is passed through unchanged.",
+    title="Call an MCP server's tool",
+    description=(
+        "Call a tool of a running managed MCP server; its content and isError are passed through unchanged. "
+        "Its structuredContent is not (it has no fixed shape here): call <name>__<tool> for it, which "
+        "declares the server's own outputSchema."
+    ),
     input_schema={
         "type": "object",
         "properties": {
@@ -183,10 +272,14 @@ register(ToolSpec(
         "additionalProperties": False,
     },
     args_type=McpServerCallToolArgs,
+    # the called tool may do anything; its own annotations are on <name>__<tool>
+    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False,
+                                open_world_hint=True),
 ))
 
 register(ToolSpec(
     name="mcp_server_install",
+    title="Install an MCP server package",
     description=(
         "Install an MCP server package into the workspace's own prefix (.mcp-servers/pip or .mcp-servers/npm), "
         "whose bin directories are on PATH for mcp_server_start. The installer is killed with its whole tree "
@@ -203,6 +296,11 @@ register(ToolSpec(
         "additionalProperties": False,
     },
     args_type=McpServerInstallArgs,
+    # downloads from package indexes and runs the package's build code; it may replace installed versions,
+    # and an unpinned requirement may resolve to a newer release the next time
+    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False,
+                                open_world_hint=True),
+    output_schema=output_schema(McpServerInstallResult),
 ))
 
 SERVER_TOOL_NAMES = frozenset({
