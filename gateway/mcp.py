@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 import gateway
+import shared.toolset  # noqa: F401  (registers every tool family)
 from gateway.errors import (
     GatewayError,
     InvalidParams,
@@ -28,7 +29,6 @@ from gateway.errors import (
     ShuttingDown,
 )
 from gateway.pool import PendingCall
-from shared import file_tools, job_tools, mcp_server_tools  # noqa: F401  (they register their tools)
 from shared import protocol as p
 from shared.mcp_server_tools import SERVER_TOOL_NAMES
 from shared.tools import TOOLS, ToolArgsError, call_result_for, validate_args

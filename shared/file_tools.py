@@ -57,7 +57,7 @@ _SHOWN = Meta(description="The path relative to the workspace.")
 _CHANGES_FILES = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False,
                                  open_world_hint=False)
 
-FILE_TOOL_NAMES = frozenset({"read", "write", "edit", "list", "glob", "grep"})
+FILE_TOOL_NAMES = frozenset({"read", "write", "edit", "list", "glob", "grep"})  # this family's tools
 
 
 class FileToolResult(msgspec.Struct):
@@ -107,6 +107,7 @@ class ReadResult(msgspec.Struct, kw_only=True):
 
 READ = register(
     ToolSpec(
+        runs_in="helper",
         name="read",
         title="Read a file",
         description=(
@@ -169,6 +170,7 @@ class WriteResult(msgspec.Struct, kw_only=True):
 
 WRITE = register(
     ToolSpec(
+        runs_in="helper",
         name="write",
         title="Write a file",
         description=(
@@ -233,6 +235,7 @@ class EditResult(msgspec.Struct, kw_only=True):
 
 EDIT = register(
     ToolSpec(
+        runs_in="helper",
         name="edit",
         title="Edit a file",
         description=(
@@ -294,6 +297,7 @@ class ListResult(msgspec.Struct, kw_only=True):
 
 LIST = register(
     ToolSpec(
+        runs_in="helper",
         name="list",
         title="List a directory",
         description=(
@@ -358,6 +362,7 @@ class GlobResult(msgspec.Struct, kw_only=True):
 
 GLOB = register(
     ToolSpec(
+        runs_in="helper",
         name="glob",
         title="Find files by name",
         description=(
@@ -427,6 +432,7 @@ class GrepResult(msgspec.Struct, kw_only=True):
 
 GREP = register(
     ToolSpec(
+        runs_in="helper",
         name="grep",
         title="Search file contents",
         description=(

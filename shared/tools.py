@@ -146,6 +146,9 @@ class ToolSpec(msgspec.Struct, frozen=True, kw_only=True):
     args_type: type
     annotations: ToolAnnotations
     output_schema: dict[str, Any] | None = None  # from ``output_schema(ResultStruct)``
+    # Where a worker runs it: "worker" (its own code: bash, jobs) or "helper" (the file helper process,
+    # as the tool user and off the worker's event loop: every tool that touches workspace files).
+    runs_in: Literal["worker", "helper"] = "worker"
 
     def listing(self, protocol_version: str | None = None) -> dict[str, Any]:
         """This tool's tools/list entry as ``protocol_version`` defines it (None: the latest revision)."""

@@ -22,13 +22,12 @@ from typing import Any
 import msgspec
 import uvloop
 
-import shared.job_tools  # noqa: F401  (registers the job tools in TOOLS)
 from shared import protocol as p
 from shared.config import WorkerConfig, load_worker_config
-from shared.file_tools import FILE_TOOL_NAMES
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from shared.hygiene import close_inherited_on_exec, make_undumpable
 from shared.tools import TOOLS, ToolArgsError, validate_args
+from shared.toolset import helper_tool_names
 from worker.bash import ShellRunner, outcome_to_result
 from worker.jobs import Job, JobLimitError, JobTable, UnknownJob
 from worker.paths import PathError
@@ -50,6 +49,7 @@ __all__ = ["BOOT_ERROR", "Worker", "main"]
 logger = logging.getLogger("worker")
 
 BOOT_ERROR = 3
+HELPER_TOOLS = helper_tool_names()  # run by the file helper, as the tool user
 PROGRESS_INTERVAL = 0.2
 PROGRESS_MAX_CHARS = 16384
 # How long a call's answer waits for the processes its cleanup killed to die.  SIGKILL takes well
@@ -333,7 +333,7 @@ class Worker(asyncio.Protocol):
             args = validate_args(call.tool, call.args)
         except ToolArgsError as exc:
             return p.Result(id=call.id, text=str(exc), outcome="error", is_error=True)
-        if call.tool in FILE_TOOL_NAMES:
+        if call.tool in HELPER_TOOLS:
             try:
                 async with asyncio.timeout(call.timeout):
                     res = await self.files.run(call.tool, call.args)

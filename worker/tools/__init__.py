@@ -6,3 +6,9 @@
 - ``helper``: the process (one per worker) that runs them, as the tool user.
 - ``client``: the worker's side of it (``FileHelper``), which never blocks the worker's event loop.
 """
+
+# The tool families the file helper serves: each module registers its handlers with
+# ``worker.tools.files.helper_tool`` when imported (the helper imports them all at start).
+HELPER_FAMILIES = (
+    "worker.tools.files",
+)

@@ -74,8 +74,11 @@ __all__ = [
     "SCAN_TIME_BUDGET",
     "FileToolContext",
     "FileToolResult",
+    "HelperHandler",
     "Runner",
+    "ToolError",
     "call_file_tool",
+    "helper_tool",
     "kill_running_rg",
     "run_file_tool",
     "run_rg",
@@ -152,30 +155,35 @@ class _ToolError(Exception):
     """A mistake of the caller; the message goes back to the agent as an error result."""
 
 
+ToolError = _ToolError  # for the other tool families the helper runs
+
+HelperHandler = Callable[[Any, FileToolContext, threading.Event], FileToolResult]
+"""Runs one call in the file helper, as the tool user: (validated args, context, stop flag) -> result.
+Blocks (the helper runs it on a thread); a set ``stop`` asks a long scan to end early."""
+
+_HANDLERS: dict[str, HelperHandler] = {}
+
+
+def helper_tool(name: str) -> Callable[[HelperHandler], HelperHandler]:
+    """Register the handler of tool ``name`` (its spec says ``runs_in="helper"``)."""
+    def register(handler: HelperHandler) -> HelperHandler:
+        _HANDLERS[name] = handler
+        return handler
+    return register
+
+
 def call_file_tool(name: str, args: Any, ctx: FileToolContext, stop: threading.Event | None = None) -> FileToolResult:
-    """Run one file tool call; blocks.  ``args`` is the Struct from ``validate_args`` (a dict is validated
-    here).  ``stop``, once set, ends a scan (glob, grep) early with partial results."""
-    if name not in FILE_TOOL_NAMES:
+    """Run one call of a tool the file helper serves; blocks.  ``args`` is the Struct from
+    ``validate_args`` (a dict is validated here).  ``stop``, once set, ends a scan (glob, grep) early
+    with partial results."""
+    handler = _HANDLERS.get(name)
+    if handler is None:
         return FileToolResult(f"unknown file tool {name!r}", is_error=True)
     stop = stop if stop is not None else threading.Event()
     try:
         if isinstance(args, dict):
             args = validate_args(name, args)
-        match args:
-            case ReadArgs():
-                return _read(args, ctx)
-            case WriteArgs():
-                return _write(args, ctx)
-            case EditArgs():
-                return _edit(args, ctx)
-            case ListArgs():
-                return _list(args, ctx)
-            case GlobArgs():
-                return _glob(args, ctx, _Budget(ctx.scan_time_budget, stop))
-            case GrepArgs():
-                return _grep(args, ctx, stop)
-            case _:
-                raise TypeError(f"arguments of type {type(args).__name__} do not belong to a file tool")
+        return handler(args, ctx, stop)
     except (_ToolError, PathError, ToolArgsError) as exc:
         return FileToolResult(str(exc), is_error=True)
     except OSError as exc:
@@ -1492,3 +1500,13 @@ def run_rg(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit
         with _rg_lock:
             _rg_running.discard(proc.pid)
     return (-9 if killed else code), bytes(out)
+
+
+# ---- the family's handlers -----------------------------------------------------------------
+
+helper_tool("read")(lambda args, ctx, stop: _read(args, ctx))
+helper_tool("write")(lambda args, ctx, stop: _write(args, ctx))
+helper_tool("edit")(lambda args, ctx, stop: _edit(args, ctx))
+helper_tool("list")(lambda args, ctx, stop: _list(args, ctx))
+helper_tool("glob")(lambda args, ctx, stop: _glob(args, ctx, _Budget(ctx.scan_time_budget, stop)))
+helper_tool("grep")(lambda args, ctx, stop: _grep(args, ctx, stop))

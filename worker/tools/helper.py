@@ -31,6 +31,7 @@ import argparse
 import contextlib
 import ctypes
 import functools
+import importlib
 import logging
 import mimetypes
 import os
@@ -49,6 +50,7 @@ from shared import protocol as p
 from shared.config import WorkerConfig, load_worker_config
 from shared.file_tools import FileToolResult
 from shared.framing import FrameBuffer, FrameTooLarge, frame
+from worker.tools import HELPER_FAMILIES
 from worker.tools.files import FileToolContext, call_file_tool, kill_running_rg, run_rg
 
 __all__ = ["BOOT_ERROR", "ENGINE_ENV", "IDLE_THREAD_SECONDS", "MAX_THREADS", "main", "seal"]
@@ -232,6 +234,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cfg: WorkerConfig = load_worker_config(ns.config)
         mimetypes.init()  # reads its tables now, with the worker's credentials, not later as the tool user
+        # Every tool family's code is imported now too: once the credentials are the tool user's, the
+        # interpreter's own files may be out of reach (a Python installed under /root, say).
+        for family in HELPER_FAMILIES:
+            importlib.import_module(family)
         seal(cfg.run_as_uid, cfg.run_as_gid, parent)
         ctx = FileToolContext.from_config(cfg, None if os.environ.get(ENGINE_ENV) == "python" else run_rg)
         ctx.root  # noqa: B018  (opens the workspace now, as the tool user: a failure is a boot failure)
