@@ -353,6 +353,7 @@ class Supervisor:
         return self._given_up == len(self.slots)
 
     def slot_state(self, slot: Slot) -> SlotState:
+        """What ``/status`` and ``sandbox_workers`` say of ``slot``."""
         if slot.failed:
             return SlotState.FAILED
         w = slot.worker
@@ -479,9 +480,9 @@ class Supervisor:
             return out
         w.forking = forking
         w.last_seen = now
+        w.host_pid = host_pid
         if w.state is not WorkerState.STARTING:
             return out  # draining already: it gets no calls
-        w.host_pid = host_pid
         w.state = WorkerState.READY
         if w.slot == SPARE:
             self.spare_failures = 0
