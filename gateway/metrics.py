@@ -9,12 +9,17 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from gateway.listener import REFUSAL_REASONS
+from gateway.supervisor import RestartReason, SlotState
+from shared.mcp_server_tools import ServerState
 
-__all__ = ["Metrics"]
+__all__ = ["MCP_SERVER_STATES", "RESTART_REASONS", "WORKER_STATES", "Metrics"]
 
 OUTCOMES = ("ok", "error", "timeout", "cancelled", "worker_lost")
-MCP_SERVER_STATES = ("starting", "running", "unhealthy", "restarting", "failed")
-WORKER_STATES = ("starting", "ready", "busy", "draining", "dead", "failed", "spare")
+# Label values come from the state enums, so the metrics cannot name a state the code never sets
+# or miss one it does.
+MCP_SERVER_STATES: tuple[str, ...] = tuple(ServerState)
+WORKER_STATES: tuple[str, ...] = tuple(SlotState)
+RESTART_REASONS: tuple[str, ...] = tuple(RestartReason)
 
 _CALL_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
 _QUEUE_BUCKETS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60)
@@ -91,9 +96,9 @@ class Metrics:
             self.connections_refused.labels(refusal)
         for mode in ("fork", "exec"):
             self.shell_spawn.labels(mode)
-        for state in WORKER_STATES:
-            self.workers.labels(state)
-        for reason in ("deadline", "heartbeat", "exited", "boot_failure"):
+        for worker_state in WORKER_STATES:
+            self.workers.labels(worker_state)
+        for reason in RESTART_REASONS:
             self.worker_restarts.labels(reason)
 
     def render(self) -> bytes:

@@ -1,15 +1,23 @@
-"""The worker pool: spawns workers, dispatches calls, enforces deadlines, kills and respawns workers.
+"""The worker pool's I/O: worker processes, their sockets, timers, metrics.
+
+A thin asyncio driver around the supervisor core (``gateway.supervisor.Supervisor``), which
+makes every decision: this module turns what happens (a process started or exited, bytes on
+a socket, a call arriving or cancelled, a timer firing) into the core's events, and carries
+out the actions it returns (send, answer, kill a tree, spawn, tell the owner, count).
 
 Promises:
-- ``WorkerPool.call`` answers every call exactly once and never waits on a
-  worker longer than the call's timeout + ``deadline_grace``; when a worker
-  misses that deadline (or its heartbeats) it is killed with its whole process
-  tree, every call on it is answered at once (``worker_lost``), and the slot is
-  refilled with backoff.
-- One supervisor task owns heartbeat checks; one task per worker watches its
-  process; every task the pool starts is cancelled by ``close``.
-- Spare workers (``--spare-workers``) boot ahead and take the slot of a worker
-  that is lost at once, so the pool is full again without waiting for a boot.
+- ``WorkerPool.call`` answers every call exactly once and never waits on a worker longer than
+  the call's timeout + ``--deadline-grace`` after its arrival; a worker that misses that
+  deadline (or its heartbeats) is killed with its whole process tree, every call on it is
+  answered at once (``worker_lost``), and the slot is refilled (a spare, else a respawn with
+  backoff).
+- The pool owns every task it starts (``shared.tasks.TaskOwner``: a failure is logged once,
+  with its traceback); ``close`` cancels them.  The supervisor loop (boot and heartbeat checks,
+  respawns) is restarted when it fails, so supervision never stops silently.
+- ``/status`` pids are the workers' own host pids: the kernel's credentials on a worker's first
+  message (``SCM_CREDENTIALS``), never a look at the ``unshare`` wrapper's children.
+- ``close`` leaves no process behind: workers are told to stop, then every tree is SIGKILLed
+  (a stopped ``unshare`` wrapper included) and the wrappers reaped.
 """
 
 from __future__ import annotations
@@ -18,12 +26,13 @@ import asyncio
 import collections
 import contextlib
 import logging
+import math
 import os
-import random
 import secrets
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -34,26 +43,39 @@ from typing import Any
 import msgspec
 
 from gateway.config import GatewayConfig
-from gateway.errors import Overloaded
-from gateway.metrics import WORKER_STATES, Metrics
+from gateway.metrics import Metrics
+from gateway.supervisor import (
+    SPARE,
+    Action,
+    Answer,
+    Count,
+    Dispatch,
+    Kill,
+    Metric,
+    Observe,
+    Send,
+    SetReady,
+    Spawn,
+    Supervisor,
+    Ticket,
+    Worker,
+    WorkerLost,
+    WorkerReady,
+    WorkerState,
+)
 from shared import protocol as p
 from shared.config import WorkerConfig, dump_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
-from shared.tools import BashResult
-from worker.procs import children_of
+from shared.tasks import TaskOwner
 
-__all__ = ["JobRecord", "PendingCall", "WorkerHandle", "WorkerPool", "detect_call_isolation", "detect_isolation",
-           "worker_env"]
+__all__ = ["SPARE", "JobRecord", "PendingCall", "WorkerHandle", "WorkerPool", "detect_call_isolation",
+           "detect_isolation", "kill_by_env_marker", "worker_env"]
 
 logger = logging.getLogger(__name__)
 
-BOOT_ERROR = 3  # worker.worker.BOOT_ERROR
-BOOT_TIMEOUT = 15.0
 KILL_WAIT = 3.0
-SPARE = -1  # the slot of a worker that waits, booted, to take the place of a lost one
-# The least time a worker is given for a call that reaches it at (or past) its deadline: it then
-# answers "timed out" itself, killing nothing it started late.
-MIN_WORKER_TIMEOUT = 0.001
+FIRST_READ = 65536
+_UCRED = struct.Struct("3i")  # struct ucred: pid, uid, gid
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -116,21 +138,16 @@ def detect_isolation(requested: str) -> str:
     return "pidns" if works else "subreaper"
 
 
-def _structured_for(call: PendingCall, **fields: Any) -> dict[str, Any] | None:
-    """The structuredContent of a call the pool answers itself (timeout, lost worker): bash's shape for a
-    bash call; none for any other tool, whose outputSchema that shape does not fit (an error may omit it)."""
-    return msgspec.to_builtins(BashResult(**fields)) if call.tool == "bash" else None
-
-
 class PendingCall:
     """One tool call between receipt and answer.
 
     Its ``deadline`` (event-loop time) is fixed when it is made, i.e. when the call arrives: queueing
     for a worker spends the call's own time, the worker is sent what remains, and the answer comes by
-    ``deadline + --deadline-grace`` at the latest."""
+    ``deadline + --deadline-grace`` at the latest.  ``future`` gets the one answer; ``worker`` and
+    ``queued`` (seconds it waited for a worker) are set when a worker takes it."""
 
     __slots__ = ("args", "arrived", "deadline", "future", "id", "job_id", "on_progress", "progress", "queued",
-                 "session", "started", "state", "timeout", "tool", "worker")
+                 "session", "state", "timeout", "timer", "tool", "worker")
 
     def __init__(self, call_id: int, tool: str, args: dict[str, Any], timeout: float,
                  state: p.SessionState | None = None,
@@ -150,64 +167,88 @@ class PendingCall:
         self.deadline = self.arrived + timeout
         self.queued = 0.0  # seconds spent waiting for a worker
         self.future: asyncio.Future[p.Result] = loop.create_future()
-        self.started: asyncio.Future[None] = loop.create_future()
         self.worker: WorkerHandle | None = None
+        self.timer: asyncio.TimerHandle | None = None  # the pool's, at the call's next deadline
 
 
 class WorkerHandle(asyncio.Protocol):
-    """The gateway's side of one worker process and its socket."""
+    """The gateway's side of one worker process and its socket.
 
-    def __init__(self, pool: WorkerPool, slot: int, marker: str, proc: asyncio.subprocess.Process) -> None:
+    It carries bytes and signals and decides nothing: what it hears goes to the supervisor core
+    as events.  ``state``, ``slot``, ``host_pid`` and ``calls`` are the core's record of the
+    worker (``gateway.supervisor.Worker``)."""
+
+    def __init__(self, pool: WorkerPool, worker: Worker, marker: str, proc: asyncio.subprocess.Process) -> None:
         self.pool = pool
-        self.slot = slot
+        self.worker = worker
+        self.id = worker.id
         self.marker = marker
         self.proc = proc
-        self.host_pid = proc.pid
-        self.state = "starting"
-        self.calls: dict[int, PendingCall] = {}
         self.transport: asyncio.Transport | None = None
         self.frames = FrameBuffer(pool.worker_cfg.max_frame_size)
-        self.spawned_at = time.monotonic()
-        self.last_seen = self.spawned_at
-        self.exit_code: int | None = None
         self.watcher: asyncio.Task[None] | None = None
-        self.forking = False  # as the worker last reported (Hello, heartbeats)
-        self.zygote_restarts = 0
+        self.peer_pid: int | None = None  # from the kernel's credentials on the first message
+        self._first: bytes = b""  # read with those credentials, before the transport existed
+
+    @property
+    def state(self) -> WorkerState:
+        return self.worker.state
+
+    @property
+    def slot(self) -> int:
+        return self.worker.slot
+
+    @property
+    def host_pid(self) -> int | None:
+        """The worker's own pid in the gateway's pid namespace (None until it has said Hello)."""
+        return self.worker.host_pid
+
+    @property
+    def calls(self) -> dict[int, Ticket]:
+        return self.worker.calls
+
+    @property
+    def forking(self) -> bool:
+        return self.worker.forking
+
+    @property
+    def exit_code(self) -> int | None:
+        return self.worker.exit_code
 
     # -- asyncio.Protocol
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        first, self._first = self._first, b""
+        if first:
+            self.data_received(first)
 
     def data_received(self, data: bytes) -> None:
-        self.last_seen = time.monotonic()
+        pool = self.pool
+        now = pool.loop.time()
+        pool.core.heard(self.id, now)
         try:
             bodies = self.frames.feed(data)
         except FrameTooLarge as exc:
-            self.pool.kill_worker(self, "exited", f"protocol error: {exc}")
+            pool.event(pool.core.broken(self.id, f"protocol error: {exc}", now))
             return
         for body in bodies:
             try:
                 msg = p.decode_from_worker(body)
             except msgspec.DecodeError as exc:
-                self.pool.kill_worker(self, "exited", f"protocol error: undecodable message ({exc})")
+                pool.event(pool.core.broken(self.id, f"protocol error: undecodable message ({exc})", now))
                 return
-            self.pool.on_message(self, msg)
+            pool.on_message(self, msg, now)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
-        if self.state not in ("dead", "failed"):
-            self.pool.kill_worker(self, "exited", "the worker closed its socket")
+        self.pool.event(self.pool.core.broken(self.id, "the worker closed its socket", self.pool.loop.time()))
 
     # --
 
     def send(self, msg: Any) -> None:
         if self.transport is not None and not self.transport.is_closing():
             self.transport.write(frame(p.encode(msg)))
-
-    @property
-    def accepting(self) -> bool:
-        return self.state == "ready" and len(self.calls) < self.pool.max_calls
 
 
 class JobRecord:
@@ -225,22 +266,13 @@ class JobRecord:
         self.exit_code: int | None = None
 
 
-class _Slot:
-    __slots__ = ("boot_failures", "failed", "handle", "restarts")
-
-    def __init__(self) -> None:
-        self.handle: WorkerHandle | None = None
-        self.restarts = 0
-        self.boot_failures = 0
-        self.failed = False
-
-
 class WorkerPool:
     """Workers of one role: ``tools`` (bash, file tools, jobs) or ``mcp-host`` (one process that runs the
     managed MCP servers; its calls are answered by its own MCP clients' timeouts, so it takes many at once).
 
-    ``on_ready``/``on_lost`` are told when a worker becomes ready or is lost; ``on_servers`` gets the
-    MCP host's ``ServersUpdate`` messages.
+    ``on_ready``/``on_lost`` are told when a worker takes a slot (booted, or a spare) or is lost;
+    ``on_servers`` gets the MCP host's ``ServersUpdate`` messages.  The decisions are
+    ``self.core``'s (``gateway.supervisor.Supervisor``); this class is its driver.
     """
 
     def __init__(self, cfg: GatewayConfig, metrics: Metrics, isolation: str,
@@ -285,37 +317,130 @@ class WorkerPool:
             mcp_start_timeout=cfg.mcp_start_timeout,
         )
         self.run_as = run_as
-        self.slots = [_Slot() for _ in range(cfg.workers if role == "tools" else 1)]
-        self.spare_target = cfg.spare_workers if role == "tools" else 0
-        self.spares: list[WorkerHandle] = []  # booting or booted, not yet in a slot
-        self._spares_spawning = 0
-        self._spare_failures = 0  # spares in a row that died before they were ready
-        self.queue: collections.deque[PendingCall] = collections.deque()
-        self.tasks: set[asyncio.Task[Any]] = set()
-        self.closing = False
+        self.core = Supervisor(
+            workers=cfg.workers if role == "tools" else 1,
+            spares=cfg.spare_workers if role == "tools" else 0,
+            max_calls=self.max_calls,
+            max_queue=cfg.max_queue,
+            deadline_grace=cfg.deadline_grace,
+            heartbeat_timeout=cfg.heartbeat_timeout,
+            boot_failure_limit=cfg.boot_failure_limit,
+            role=role,
+        )
+        self.handles: dict[int, WorkerHandle] = {}  # by worker id, from process start until it is reaped
+        self.tasks = TaskOwner(logger)
         self.ready_event = asyncio.Event()
-        self._generation = 0
         self.jobs: dict[str, JobRecord] = {}
+        self._pending: dict[int, PendingCall] = {}  # calls the core has not answered yet, by id
+        self._spawning: set[asyncio.Task[None]] = set()  # processes being started
+        # The supervisor loop wakes every tick interval, or earlier for a respawn that is due.
+        self._tick_interval = min(cfg.heartbeat_interval, 0.5)
+        self._wake = asyncio.Event()
+        self._sleeping_until = math.inf
+
+    # ---- what the gateway reads ---------------------------------------------------------
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The running loop: the pool may be made before it runs, and works only on it."""
+        return asyncio.get_running_loop()
+
+    @property
+    def closing(self) -> bool:
+        return self.core.draining
+
+    @property
+    def queue(self) -> collections.deque[Ticket]:
+        """The calls waiting for a worker, oldest first (``len()`` works on it)."""
+        return self.core.queue
+
+    @property
+    def spares(self) -> list[WorkerHandle]:
+        """Spare workers (starting or booted) whose process has started."""
+        return [h for w in self.core.spares if (h := self.handles.get(w.id)) is not None]
+
+    def any_ready(self) -> bool:
+        return self.core.any_ready()
+
+    def all_failed(self) -> bool:
+        return self.core.all_failed()
+
+    def unavailable(self, call_id: int) -> p.Result:
+        """The answer when no worker of this pool will ever come up."""
+        return self.core.unavailable(call_id)
 
     # ---- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
-        for slot in range(len(self.slots)):
-            await self._spawn(slot)
-        self._replenish_spares()
-        self._own(self._supervise(), "supervisor")
+        """Start every worker process and the spares' (returns once they run, not once they are ready),
+        and the supervisor loop."""
+        self.event(self.core.start(self.loop.time()))
+        self._start_supervisor(0.0)
+        if self._spawning:
+            await asyncio.wait(list(self._spawning))
 
-    def _own(self, coro: Any, name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-        return task
+    def _start_supervisor(self, pause: float) -> None:
+        self.tasks.spawn(self._supervise(pause), "supervisor", on_error=self._supervisor_failed)
 
-    async def _spawn(self, slot: int) -> WorkerHandle | None:
-        """Start a worker for ``slot`` (``SPARE``: a spare); None when its process could not start."""
-        self._generation += 1
-        marker = f"{self.nonce}.{'spare' if slot == SPARE else slot}.{self._generation}"
+    def _supervisor_failed(self, _task: asyncio.Task[Any], _exc: BaseException) -> None:
+        # Logged with its traceback by the task owner already.  Without the loop no heartbeat or
+        # boot is checked and no slot refilled, so it is restarted (after a tick, so that a bug that
+        # fails every tick logs once per tick rather than spinning).
+        if not self.core.draining:
+            logger.error("the %s pool's supervisor loop failed; restarting it", self.role)
+            self._start_supervisor(self._tick_interval)
+
+    async def _supervise(self, pause: float) -> None:
+        """The one periodic task: boots and heartbeats overdue, respawns due (``Supervisor.tick``)."""
+        if pause:
+            await asyncio.sleep(pause)
+        while True:
+            now = self.loop.time()
+            self._apply(self.core.tick(now))
+            until = now + self._tick_interval
+            wakeup = self.core.next_wakeup()
+            if wakeup is not None:
+                until = min(until, wakeup)
+            self._wake.clear()
+            self._sleeping_until = until
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout_at(until):
+                    await self._wake.wait()
+
+    async def close(self) -> None:
+        """Stop every worker: Shutdown and SIGTERM, up to ``KILL_WAIT`` for them to exit, then SIGKILL
+        of every tree left (a stopped wrapper included); returns once the processes are reaped (bounded)
+        and every task of the pool is done."""
+        handles = list(self.handles.values())
+        self.event(self.core.drain(self.loop.time()))
+        for h in handles:
+            if h.proc.returncode is None:  # not reaped: its pid is still ours
+                with contextlib.suppress(ProcessLookupError):
+                    h.proc.send_signal(signal.SIGTERM)
+        await self._until_exited(handles)
+        self.event(self.core.close(self.loop.time()))
+        await self._until_exited(list(self.handles.values()))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(KILL_WAIT):
+                await self.tasks.close()
+
+    async def _until_exited(self, handles: list[WorkerHandle]) -> None:
+        """Wait (at most ``KILL_WAIT``) until the processes of ``handles`` have exited and been reaped."""
+        waits = [h.watcher for h in handles if h.watcher is not None and not h.watcher.done()]
+        if waits:
+            await asyncio.wait(waits, timeout=KILL_WAIT)
+
+    # ---- processes ----------------------------------------------------------------------
+
+    async def _spawn(self, worker: Worker) -> None:
+        """Start worker ``worker``'s process and connect to it; the core hears how that went."""
+        slot = worker.slot
+        marker = f"{self.nonce}.{'spare' if slot == SPARE else slot}.{worker.id}"
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        # The kernel attaches the sender's credentials to what the worker writes from now on, its pid
+        # translated into the gateway's pid namespace: the first message names the worker's own pid
+        # (never the unshare wrapper's, whose children a look at /proc can catch between states).
+        parent.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         wcfg = msgspec.structs.replace(self.worker_cfg, worker_id=max(slot, 0))
         log_level = "DEBUG" if self.cfg.log_level.upper() == "DEBUG" else "WARNING"
         argv = [sys.executable, "-m", "worker", "--fd", str(child.fileno()), "--config",
@@ -323,401 +448,237 @@ class WorkerPool:
         if self.isolation == "pidns":
             net = ["--net"] if self.cfg.no_network else []
             argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *net, *argv]
-        env = worker_env(marker)
         try:
             proc = await asyncio.create_subprocess_exec(
                 *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(child.fileno(),),
-                start_new_session=True, env=env, cwd=self.workspace,
+                start_new_session=True, env=worker_env(marker), cwd=self.workspace,
             )
         except OSError as exc:
             parent.close()
-            logger.error("cannot start %s: %s", "a spare worker" if slot == SPARE else f"worker {slot}", exc)
-            if slot == SPARE:
-                return None
-            self.slots[slot].boot_failures += 1
-            self.metrics.worker_restarts.labels("boot_failure").inc()
-            self._schedule_respawn(slot, "boot_failure")
-            return None
+            self.event(self.core.spawn_failed(worker.id, str(exc), self.loop.time()))
+            return
         finally:
             child.close()
-        handle = WorkerHandle(self, slot, marker, proc)
-        if slot == SPARE:
-            self.spares.append(handle)
-        else:
-            self.slots[slot].handle = handle
-        loop = asyncio.get_running_loop()
-        await loop.create_connection(lambda: handle, sock=parent)
-        handle.watcher = self._own(self._watch(handle), f"watch-worker-{slot}")
-        return handle
+        handle = WorkerHandle(self, worker, marker, proc)
+        self.handles[worker.id] = handle
+        handle.watcher = self.tasks.spawn(self._watch(handle), f"watch-worker-{worker.id}")
+        if worker.state is WorkerState.DEAD:  # lost while its process started (the pool closed)
+            parent.close()
+            self._kill_tree(handle)
+            return
+        self.event(self.core.spawned(worker.id, self.loop.time()))
+        try:
+            await self._connect(handle, parent)
+        except BaseException:
+            parent.close()
+            raise
+
+    async def _connect(self, handle: WorkerHandle, sock: socket.socket) -> None:
+        """Read the worker's first bytes with their credentials, then hand the socket to the loop."""
+        sock.setblocking(False)
+        readable: asyncio.Future[None] = self.loop.create_future()
+
+        def on_readable() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        self.loop.add_reader(sock.fileno(), on_readable)
+        try:
+            await readable
+        finally:
+            self.loop.remove_reader(sock.fileno())
+        try:
+            data, ancillary, _flags, _addr = sock.recvmsg(FIRST_READ, socket.CMSG_SPACE(_UCRED.size))
+        except OSError as exc:
+            sock.close()
+            self.event(self.core.broken(handle.id, f"cannot read from the worker's socket: {exc}",
+                                        self.loop.time()))
+            return
+        if not data:
+            sock.close()
+            self.event(self.core.broken(handle.id, "the worker closed its socket before saying hello",
+                                        self.loop.time()))
+            return
+        for level, kind, value in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS and len(value) >= _UCRED.size:
+                pid = _UCRED.unpack_from(value)[0]
+                handle.peer_pid = pid if pid > 0 else None  # 0: not visible from here (never for our child)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 0)  # the rest needs no credentials
+        handle._first = data
+        await self.loop.create_connection(lambda: handle, sock=sock)
 
     async def _watch(self, handle: WorkerHandle) -> None:
         code = await handle.proc.wait()
-        handle.exit_code = code
-        if handle.state not in ("dead", "failed"):
-            reason = "boot_failure" if handle.state == "starting" or code == BOOT_ERROR else "exited"
-            self.kill_worker(handle, reason, f"the worker process exited with code {code}")
+        self.event(self.core.exited(handle.id, code, self.loop.time()))
+        # Only now: a Kill that losing it caused still finds the handle.
+        self.handles.pop(handle.id, None)
 
-    async def _supervise(self) -> None:
-        """The one periodic task: stale heartbeats and boots that never finish."""
-        interval = min(self.cfg.heartbeat_interval, 0.5)
-        while True:
-            await asyncio.sleep(interval)
-            now = time.monotonic()
-            for h in [s.handle for s in self.slots] + self.spares:
-                if h is None:
-                    continue
-                if h.state == "starting" and now - h.spawned_at > BOOT_TIMEOUT:
-                    self.kill_worker(h, "boot_failure", f"no hello within {BOOT_TIMEOUT:g} s")
-                elif h.state == "ready" and now - h.last_seen > self.cfg.heartbeat_timeout:
-                    self.kill_worker(h, "heartbeat",
-                                     f"no heartbeat for {now - h.last_seen:.1f} s "
-                                     f"(--heartbeat-timeout={self.cfg.heartbeat_timeout:g})")
+    def _kill_tree(self, handle: WorkerHandle) -> None:
+        """SIGKILL ``handle``'s whole process tree and drop its socket."""
+        if handle.transport is not None:
+            handle.transport.abort()
+        # The session the worker was started in holds the worker and, under pidns, its unshare wrapper:
+        # SIGKILL reaches both even when stopped.  The worker is the init of its pid namespace, and
+        # the kernel kills everything in the namespace when it dies.  Without one, its processes are
+        # found by marker.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(handle.proc.pid, signal.SIGKILL)
+        if handle.proc.returncode is None:  # not reaped, so the pid cannot have been reused
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(handle.proc.pid, signal.SIGKILL)
+        if self.isolation == "subreaper":
+            kill_by_env_marker("SANDBOX_WORKER", handle.marker)
 
-    async def close(self) -> None:
-        """Stop every worker (Shutdown, then SIGTERM, then SIGKILL of the whole tree)."""
-        self.closing = True
-        handles = [h for h in [s.handle for s in self.slots] + self.spares if h is not None and h.state != "dead"]
-        for h in handles:
-            h.send(p.Shutdown())
-            with contextlib.suppress(ProcessLookupError):
-                h.proc.send_signal(signal.SIGTERM)
-        waits = [h.watcher for h in handles if h.watcher is not None]
-        if waits:
-            await asyncio.wait(waits, timeout=KILL_WAIT)
-        for h in handles:
-            self.kill_worker(h, None, "the gateway is shutting down")
-        for task in list(self.tasks):
-            task.cancel()
-        if self.tasks:
-            await asyncio.wait(list(self.tasks), timeout=KILL_WAIT)
+    # ---- events in, actions out ---------------------------------------------------------
+
+    def event(self, actions: list[Action]) -> None:
+        """Carry out the actions of an event that may have scheduled a respawn (waking the supervisor
+        loop if that is due before it would wake)."""
+        self._apply(actions)
+        wakeup = self.core.next_wakeup()
+        if wakeup is not None and wakeup < self._sleeping_until:
+            self._wake.set()
+
+    def _apply(self, actions: list[Action]) -> None:
+        """Carry out ``actions`` in order; one that fails is logged and does not stop the others."""
+        for action in actions:
+            try:
+                self._carry_out(action)
+            except Exception:
+                logger.error("could not carry out %r", action, exc_info=True)
+
+    def _carry_out(self, action: Action) -> None:
+        match action:
+            case Dispatch(call_id, worker_id, remaining, queued):
+                call = self._pending[call_id]
+                handle = self.handles[worker_id]
+                call.worker = handle
+                call.queued = queued
+                handle.send(p.Call(id=call_id, tool=call.tool, args=call.args, timeout=remaining, state=call.state,
+                                   progress=call.progress, session=call.session, job_id=call.job_id,
+                                   requested_timeout=call.timeout))
+            case Answer(call_id, result, worker_id):
+                answered = self._pending.pop(call_id, None)
+                if answered is None:
+                    return
+                if answered.timer is not None:
+                    answered.timer.cancel()
+                    answered.timer = None
+                if worker_id is not None and answered.job_id and not result.is_error:
+                    # Recorded here, not by the caller: the job's JobExit may be in this same read.
+                    self.jobs[answered.job_id] = JobRecord(answered.job_id, answered.session,
+                                                           str(answered.args.get("command", "")),
+                                                           self.handles[worker_id])
+                if not answered.future.done():
+                    answered.future.set_result(result)
+            case Observe(Metric.QUEUE_WAIT, seconds):
+                self.metrics.queue_wait.observe(seconds)
+            case Send(worker_id, msg):
+                if (recipient := self.handles.get(worker_id)) is not None:
+                    recipient.send(msg)
+            case Kill(worker_id):
+                if (doomed := self.handles.get(worker_id)) is not None:
+                    self._kill_tree(doomed)
+            case Spawn(worker_id, _slot):
+                worker = self.core.workers.get(worker_id)
+                if worker is not None:
+                    task = self.tasks.spawn(self._spawn(worker), f"spawn-worker-{worker_id}")
+                    self._spawning.add(task)
+                    task.add_done_callback(self._spawning.discard)
+            case WorkerReady(worker_id, _slot):
+                if self.on_ready is not None:
+                    self.on_ready(self.handles[worker_id])
+            case WorkerLost(worker_id, _slot):
+                lost = self.handles.get(worker_id)
+                if lost is None:
+                    return
+                for record in self.jobs.values():
+                    if record.worker is lost and record.status == "running":
+                        record.status = "lost"
+                if self.on_lost is not None:
+                    self.on_lost(lost)
+            case SetReady(ready):
+                if ready:
+                    self.ready_event.set()
+                else:
+                    self.ready_event.clear()
+            case Count(Metric.WORKER_RESTARTS, reason, amount):
+                self.metrics.worker_restarts.labels(reason).inc(amount)
+            case Count(Metric.DEADLINE_KILLS, _label, amount):
+                self.metrics.deadline_kills.inc(amount)
+            case Count(Metric.ZYGOTE_RESTARTS, _label, amount):
+                self.metrics.zygote_restarts.inc(amount)
+            case _:
+                raise AssertionError(f"no driver for action {action!r}")
 
     # ---- messages from workers ----------------------------------------------------------
 
-    def on_message(self, handle: WorkerHandle, msg: p.FromWorker) -> None:
+    def on_message(self, handle: WorkerHandle, msg: p.FromWorker, now: float) -> None:
         match msg:
             case p.Result():
-                call = handle.calls.pop(msg.id, None)
-                if call is not None and not call.future.done():
-                    if call.job_id and not msg.is_error:
-                        # Recorded here, not by the caller: the job's JobExit may be in this same read.
-                        self.jobs[call.job_id] = JobRecord(call.job_id, call.session,
-                                                           str(call.args.get("command", "")), handle)
-                    call.future.set_result(msg)
-                    self._pump()
+                self._apply(self.core.result(handle.id, msg, now))
+            case p.Progress():
+                call = self._pending.get(msg.id)
+                if call is not None and call.worker is handle and call.on_progress is not None:
+                    call.on_progress(msg.text)
             case p.JobExit():
                 record = self.jobs.get(msg.job_id)
                 if record is not None and record.worker is handle:
                     record.status = msg.status
                     record.exit_code = msg.exit_code
-            case p.Progress():
-                call = handle.calls.get(msg.id)
-                if call is not None and call.on_progress is not None:
-                    call.on_progress(msg.text)
             case p.Heartbeat():
-                handle.forking = msg.forking
-                if msg.zygote_restarts > handle.zygote_restarts and self.role == "tools":
-                    self.metrics.zygote_restarts.inc(msg.zygote_restarts - handle.zygote_restarts)
-                handle.zygote_restarts = msg.zygote_restarts
+                self._apply(self.core.heartbeat(handle.id, msg.forking, msg.zygote_restarts, now))
             case p.Hello():
-                handle.forking = msg.forking
-                if handle.state == "starting":
-                    if self.isolation == "pidns":
-                        kids = children_of(handle.proc.pid)
-                        if kids:
-                            handle.host_pid = kids[0]
-                    handle.state = "ready"
-                    if handle.slot == SPARE:
-                        self._spare_failures = 0
-                        logger.debug("spare %s worker ready (pid %d)", self.role, handle.host_pid)
-                        return
-                    self.slots[handle.slot].boot_failures = 0
-                    self.ready_event.set()
-                    logger.debug("%s worker %d ready (pid %d, %s)", self.role, handle.slot, handle.host_pid,
-                                 msg.isolation)
-                    if self.on_ready is not None:
-                        self.on_ready(handle)
-                    self._pump()
+                self.event(self.core.hello(handle.id, handle.peer_pid, msg.forking, now))
             case p.ServersUpdate():
                 if self.on_servers is not None:
                     self.on_servers(msg)
 
-    # ---- killing and respawning ---------------------------------------------------------
-
-    def kill_worker(self, handle: WorkerHandle, reason: str | None, detail: str) -> None:
-        """Kill ``handle``'s whole process tree now and answer every call it had (worker_lost)."""
-        if handle.state in ("dead", "failed"):
-            return
-        was_starting = handle.state == "starting"
-        handle.state = "dead"
-        for call in list(handle.calls.values()):
-            if not call.future.done():
-                call.future.set_result(p.Result(
-                    id=call.id, outcome="worker_lost", is_error=True,
-                    text=f"worker {handle.slot} (pid {handle.host_pid}) was lost: {detail}. "
-                         "Every process of this call was killed; the call may be retried.",
-                    structured=_structured_for(call, exit_code=None, timed_out=False, truncated=False,
-                                               duration_ms=0, outcome="worker_lost"),
-                ))
-        handle.calls.clear()
-        for record in self.jobs.values():
-            if record.worker is handle and record.status == "running":
-                record.status = "lost"
-        if handle.transport is not None:
-            handle.transport.abort()
-        self._kill_tree(handle)
-        if handle.slot == SPARE:
-            if reason is not None:
-                logger.log(logging.INFO if self.closing else logging.WARNING, "spare worker (pid %d) killed: %s",
-                           handle.host_pid, detail)
-            if handle in self.spares:
-                self.spares.remove(handle)
-            if not self.closing and reason is not None:
-                self._spare_lost(was_starting=was_starting or reason == "boot_failure")
-            return
-        if self.on_lost is not None:
-            self.on_lost(handle)
-        if reason is not None:
-            level = logging.INFO if self.closing else logging.WARNING
-            logger.log(level, "worker %d (pid %d) killed: %s", handle.slot, handle.host_pid, detail)
-        if self.closing or reason is None:
-            return
-        if self.role == "tools":
-            self.metrics.worker_restarts.labels(reason).inc()
-            if reason == "deadline":
-                self.metrics.deadline_kills.inc()
-        slot = self.slots[handle.slot]
-        slot.restarts += 1
-        if was_starting or reason == "boot_failure":
-            slot.boot_failures += 1
-        self._schedule_respawn(handle.slot, reason)
-        if not self.any_ready():
-            self.ready_event.clear()
-
-    def _kill_tree(self, handle: WorkerHandle) -> None:
-        # The worker's session holds the worker (and, under pidns, unshare).  Killing the init of
-        # a pid namespace kills everything in it; without one, find its processes by marker.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(handle.proc.pid, signal.SIGKILL)
-        for pid in {handle.host_pid, handle.proc.pid}:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-        if self.isolation == "subreaper":
-            kill_by_env_marker("SANDBOX_WORKER", handle.marker)
-
-    def _schedule_respawn(self, slot_no: int, reason: str) -> None:
-        slot = self.slots[slot_no]
-        if self._adopt_spare(slot_no):
-            return
-        if slot.boot_failures >= self.cfg.boot_failure_limit:
-            slot.failed = True
-            if slot.handle is not None:
-                slot.handle.state = "failed"
-            logger.error(
-                "worker slot %d failed to boot %d times in a row; not respawning it (last exit code %s). "
-                "Check the worker's stderr above.",
-                slot_no, slot.boot_failures, slot.handle.exit_code if slot.handle else None,
-            )
-            if self.all_failed():
-                self._refuse_queue()
-            return
-        delay = 0.0 if slot.boot_failures == 0 else min(0.2 * 2 ** (slot.boot_failures - 1), 10.0)
-        delay += random.uniform(0, 0.05)
-        self._own(self._respawn_after(slot_no, delay), f"respawn-{slot_no}")
-
-    async def _respawn_after(self, slot: int, delay: float) -> None:
-        await asyncio.sleep(delay)
-        if not self.closing and not self._adopt_spare(slot):  # a spare may have booted meanwhile
-            await self._spawn(slot)
-
-    # ---- spares -------------------------------------------------------------------------
-
-    def _adopt_spare(self, slot_no: int) -> bool:
-        """Put a booted spare in ``slot_no`` (whose worker is gone); False when none is ready."""
-        spare = next((h for h in self.spares if h.state == "ready"), None)
-        if spare is None:
-            return False
-        self.spares.remove(spare)
-        spare.slot = slot_no
-        slot = self.slots[slot_no]
-        slot.handle = spare
-        slot.boot_failures = 0
-        self.ready_event.set()
-        logger.info("spare worker (pid %d) took worker slot %d", spare.host_pid, slot_no)
-        if self.on_ready is not None:
-            self.on_ready(spare)
-        self._pump()
-        self._replenish_spares()
-        return True
-
-    def _replenish_spares(self) -> None:
-        """Start spares until there are ``--spare-workers`` of them (never while closing)."""
-        while not self.closing and len(self.spares) + self._spares_spawning < self.spare_target:
-            self._spares_spawning += 1
-            self._own(self._spawn_spare(0.0), "spare")
-
-    async def _spawn_spare(self, delay: float) -> None:
-        handle = None
-        try:
-            await asyncio.sleep(delay)
-            if self.closing:
-                return
-            handle = await self._spawn(SPARE)
-        finally:
-            self._spares_spawning -= 1
-        if handle is None:
-            self._spare_lost(was_starting=True)
-
-    def _spare_lost(self, *, was_starting: bool) -> None:
-        """A spare died: start another, backing off while they die before they are ready."""
-        if was_starting:
-            self._spare_failures += 1
-        if self._spare_failures >= self.cfg.boot_failure_limit:
-            logger.error("%d spare workers in a row failed to boot; no more spares", self._spare_failures)
-            return
-        if len(self.spares) + self._spares_spawning >= self.spare_target:
-            return
-        delay = 0.0 if not self._spare_failures else min(0.2 * 2 ** (self._spare_failures - 1), 10.0)
-        self._spares_spawning += 1
-        self._own(self._spawn_spare(delay + random.uniform(0, 0.05)), "spare")
-
     # ---- dispatch -----------------------------------------------------------------------
-
-    def all_failed(self) -> bool:
-        return all(slot.failed for slot in self.slots)
-
-    def unavailable(self, call_id: int) -> p.Result:
-        """The answer when no worker of this pool will ever come up."""
-        what = "the MCP host process" if self.role == "mcp-host" else "every worker"
-        return p.Result(id=call_id, outcome="error", is_error=True,
-                        text=f"{what} failed to start {self.cfg.boot_failure_limit} times in a row "
-                             "(--boot-failure-limit) and is not respawned; the gateway's log has the errors")
-
-    def _refuse_queue(self) -> None:
-        """Every slot gave up: queued calls get their answer now instead of at their timeout."""
-        while self.queue:
-            call = self.queue.popleft()
-            if not call.started.done():
-                call.future.set_result(self.unavailable(call.id))
-                call.started.set_result(None)
-        self.metrics.queue_depth.set(0)
-
-    def any_ready(self) -> bool:
-        return any(s.handle is not None and s.handle.state == "ready" for s in self.slots)
-
-    def _pick(self) -> WorkerHandle | None:
-        best: WorkerHandle | None = None
-        for slot in self.slots:
-            h = slot.handle
-            if h is not None and h.accepting and (best is None or len(h.calls) < len(best.calls)):
-                best = h
-        return best
-
-    def _start(self, call: PendingCall, worker: WorkerHandle) -> None:
-        call.worker = worker
-        worker.calls[call.id] = call
-        now = asyncio.get_running_loop().time()
-        call.queued = now - call.arrived
-        # What remains of the call's time, not its whole timeout again: queueing was part of it.
-        remaining = max(call.deadline - now, MIN_WORKER_TIMEOUT)
-        worker.send(p.Call(id=call.id, tool=call.tool, args=call.args, timeout=remaining,
-                           state=call.state, progress=call.progress, session=call.session, job_id=call.job_id,
-                           requested_timeout=call.timeout))
-        call.started.set_result(None)
-
-    def _pump(self) -> None:
-        while self.queue:
-            worker = self._pick()
-            if worker is None:
-                return
-            call = self.queue.popleft()
-            if call.started.done():  # cancelled while queued
-                continue
-            self._start(call, worker)
-        self.metrics.queue_depth.set(len(self.queue))
 
     async def call(self, call: PendingCall) -> p.Result:
         """Run ``call`` on a worker; the one answer for it (raises Overloaded when the queue is full).
 
         Answered by ``call.deadline + --deadline-grace`` at the latest, however long it queued."""
-        if self.all_failed():
-            return self.unavailable(call.id)
-        worker = self._pick() if not self.queue else None
-        if worker is not None:
-            self._start(call, worker)
-        else:
-            if len(self.queue) >= self.cfg.max_queue:
-                raise Overloaded(
-                    f"server overloaded: {len(self.queue)} calls are already waiting for a worker "
-                    f"(--max-queue={self.cfg.max_queue}); retry later",
-                    {"limit": "max_queue", "value": self.cfg.max_queue},
-                )
-            self.queue.append(call)
-            self.metrics.queue_depth.set(len(self.queue))
-            try:
-                async with asyncio.timeout_at(call.deadline):
-                    await asyncio.shield(call.started)
-            except TimeoutError:
-                call.started.cancel()
-                waited = asyncio.get_running_loop().time() - call.arrived
-                self.metrics.queue_wait.observe(waited)
-                return p.Result(id=call.id, outcome="timeout", is_error=True,
-                                text=f"no worker became free within the call's timeout of {call.timeout:g} s",
-                                structured=_structured_for(
-                                    call, exit_code=None, timed_out=True, truncated=False,
-                                    duration_ms=round(waited * 1000, 3), queued_ms=round(waited * 1000, 3)))
-            except asyncio.CancelledError:
-                if not call.started.done():
-                    call.started.cancel()
-                else:
-                    self._abandon(call)
-                raise
-        self.metrics.queue_wait.observe(call.queued)
+        actions = self.core.call_arrived(Ticket(call.id, call.arrived, call.timeout, call.tool), self.loop.time())
+        self._pending[call.id] = call
+        self._apply(actions)
         return await self._answer_of(call)
 
     async def call_on(self, worker: WorkerHandle, call: PendingCall) -> p.Result:
         """Run ``call`` on this very worker (a job's), past its in-flight cap: job calls are short."""
-        if worker.state != "ready":
-            return p.Result(id=call.id, outcome="worker_lost", is_error=True,
-                            text=f"worker {worker.slot} is gone, and with it everything it ran")
-        self._start(call, worker)
+        actions = self.core.call_arrived(Ticket(call.id, call.arrived, call.timeout, call.tool), self.loop.time(),
+                                         on=worker.worker)
+        self._pending[call.id] = call
+        self._apply(actions)
         return await self._answer_of(call)
 
     async def _answer_of(self, call: PendingCall) -> p.Result:
-        grace = self.cfg.deadline_grace
+        if call.id in self._pending:
+            self._arm(call)
         try:
-            async with asyncio.timeout_at(call.deadline + grace):
-                result = await asyncio.shield(call.future)
-            if result.structured is not None and "duration_ms" in result.structured:
-                # a bash call's duration_ms is its run in the worker; say how long it queued before
-                result = msgspec.structs.replace(
-                    result, structured={**result.structured, "queued_ms": round(call.queued * 1000, 3)})
-            return result
-        except TimeoutError:
-            worker = call.worker
-            if call.future.done():
-                return call.future.result()
-            assert worker is not None
-            worker.calls.pop(call.id, None)
-            self.kill_worker(worker, "deadline",
-                             f"call {call.id} missed its deadline (timeout {call.timeout:g} s + "
-                             f"--deadline-grace {grace:g} s)")
-            waited = asyncio.get_running_loop().time() - call.arrived
-            return p.Result(id=call.id, outcome="timeout", is_error=True,
-                            text=f"timed out: the worker did not answer within {call.timeout:g} s + "
-                                 f"{grace:g} s grace, so it was killed with every process it ran",
-                            structured=_structured_for(
-                                call, exit_code=None, timed_out=True, truncated=False,
-                                duration_ms=round(waited * 1000, 3), queued_ms=round(call.queued * 1000, 3)))
+            return await call.future
         except asyncio.CancelledError:
-            self._abandon(call)
+            if self._pending.pop(call.id, None) is not None:
+                if call.timer is not None:
+                    call.timer.cancel()
+                    call.timer = None
+                self._apply(self.core.call_cancelled(call.id, self.loop.time()))
             raise
 
-    def _abandon(self, call: PendingCall) -> None:
-        """The caller went away: tell the worker to kill the call's tree; its answer will be dropped."""
-        worker = call.worker
-        if worker is not None and worker.calls.pop(call.id, None) is not None:
-            worker.send(p.Cancel(id=call.id))
-            self._pump()
+    def _arm(self, call: PendingCall) -> None:
+        """A timer at the call's next deadline (its deadline while queued, then deadline + grace)."""
+        due = self.core.next_deadline(call.id)
+        if due is not None:
+            call.timer = self.loop.call_at(due, self._deadline_due, call)
+
+    def _deadline_due(self, call: PendingCall) -> None:
+        call.timer = None
+        if call.id not in self._pending:
+            return
+        self.event(self.core.deadline_passed(call.id, self.loop.time()))
+        if call.id in self._pending:  # dispatched meanwhile, or the timer came early: the next one
+            self._arm(call)
 
     # ---- background jobs ----------------------------------------------------------------
 
@@ -731,7 +692,7 @@ class WorkerPool:
             del self.jobs[record.job_id]
             workers.add(record.worker)
         for worker in workers:
-            if worker.state == "ready":
+            if worker.state is WorkerState.READY:
                 worker.send(p.KillJobs(session=session))
 
     def forget_finished_jobs(self, session: str, keep: int) -> None:
@@ -743,43 +704,28 @@ class WorkerPool:
     # ---- observation --------------------------------------------------------------------
 
     def update_gauges(self) -> None:
-        counts = dict.fromkeys(WORKER_STATES, 0)
-        for slot in self.slots:
-            h = slot.handle
-            if slot.failed:
-                counts["failed"] += 1
-            elif h is None:
-                counts["dead"] += 1
-            elif h.state == "ready" and not h.accepting:
-                counts["busy"] += 1
-            else:
-                counts[h.state] = counts.get(h.state, 0) + 1
-        counts["spare"] = sum(h.state == "ready" for h in self.spares)
-        for state, n in counts.items():
+        for state, n in self.core.state_counts().items():
             self.metrics.workers.labels(state).set(n)
         if self.role == "tools":
-            live = [s.handle for s in self.slots if s.handle is not None and s.handle.state == "ready"]
-            forking = sum(h.forking for h in live)
+            live = [s.worker for s in self.core.slots if s.worker is not None and s.worker.state is WorkerState.READY]
+            forking = sum(w.forking for w in live)
             self.metrics.shell_spawn.labels("fork").set(forking)
             self.metrics.shell_spawn.labels("exec").set(len(live) - forking)
-        self.metrics.queue_depth.set(len(self.queue))
+        self.metrics.queue_depth.set(len(self.core.queue))
 
     def status(self) -> list[dict[str, Any]]:
         out = []
-        for i, slot in enumerate(self.slots):
-            h = slot.handle
-            state = "failed" if slot.failed else (h.state if h is not None else "dead")
-            if state == "ready" and h is not None and not h.accepting:
-                state = "busy"
+        for slot in self.core.slots:
+            w = slot.worker
             out.append({
-                "id": i,
-                "pid": h.host_pid if h is not None else None,
-                "state": state,
-                "inflight": len(h.calls) if h is not None else 0,
+                "id": slot.index,
+                "pid": w.host_pid if w is not None else None,
+                "state": self.core.slot_state(slot),
+                "inflight": len(w.calls) if w is not None else 0,
                 "restarts": slot.restarts,
                 "isolation": self.isolation,
                 "call_isolation": self.worker_cfg.call_isolation,
-                "shell_spawn": "fork" if (h.forking if h is not None else self.worker_cfg.shell_builtin) else "exec",
+                "shell_spawn": "fork" if (w.forking if w is not None else self.worker_cfg.shell_builtin) else "exec",
                 "tool_uid": self.run_as[0] if self.run_as else os.geteuid(),
             })
         return out

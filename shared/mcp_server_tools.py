@@ -9,6 +9,7 @@ server's own tools, listed in ``tools/list``) as proxied ``tools/call``s.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -19,6 +20,7 @@ from shared.tools import READ_ONLY, ToolAnnotations, ToolSpec, output_schema, re
 __all__ = [
     "PROXY_SEPARATOR",
     "SERVER_TOOL_NAMES",
+    "SERVING_STATES",
     "DiscoveredTool",
     "ManagedServerInfo",
     "McpServerCallToolArgs",
@@ -37,6 +39,23 @@ __all__ = [
 ]
 
 PROXY_SEPARATOR = "__"
+
+
+class ServerState(StrEnum):
+    """The states of a managed MCP server: its ``ServerReport.state`` on the wire and the ``state``
+    label of ``sandbox_mcp_servers`` (the MCP host allows the transitions in
+    ``worker.mcp_host.SERVER_TRANSITIONS``)."""
+
+    STARTING = "starting"  # being started (first start, or again after a failure)
+    RUNNING = "running"  # initialized; its tools are listed
+    UNHEALTHY = "unhealthy"  # a health ping failed; still listed, restarted after a few in a row
+    RESTARTING = "restarting"  # failed; waiting out its backoff before it starts again
+    FAILED = "failed"  # given up (restart: never, or too many failures in a row)
+    STOPPED = "stopped"  # stopped by mcp_server_stop or the host's shutdown
+
+
+# Servers in these states serve calls, and their tools are listed.
+SERVING_STATES = frozenset({ServerState.RUNNING, ServerState.UNHEALTHY})
 _SERVER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,47}\Z")
 _PACKAGE = re.compile(r"[A-Za-z0-9@][A-Za-z0-9@/._+<>=!~,\[\]-]{0,199}\Z")
 
@@ -124,7 +143,6 @@ class McpServerInstallArgs(msgspec.Struct, forbid_unknown_fields=True, frozen=Tr
             raise ValueError("timeout must be a positive number of seconds")
 
 
-ServerState = Literal["starting", "running", "unhealthy", "restarting", "failed", "stopped"]
 _STATE_MEANING = ("starting: being spawned and initialized; unhealthy: failing its health pings; restarting: "
                   "after a crash, with backoff; failed: given up; stopped: by mcp_server_stop.")
 

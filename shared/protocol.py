@@ -15,6 +15,7 @@ from typing import Any, Literal
 import msgspec
 
 __all__ = [
+    "BOOT_ERROR",
     "Call",
     "Cancel",
     "FileCall",
@@ -44,6 +45,10 @@ __all__ = [
 ]
 
 Outcome = Literal["ok", "error", "timeout", "cancelled", "worker_lost"]
+
+# The exit code of a worker that cannot boot: the gateway counts it as a boot failure (and,
+# after --boot-failure-limit of them in a row, stops respawning) rather than as a crash.
+BOOT_ERROR = 3
 
 
 class _Msg(msgspec.Struct, tag_field="op", tag=str.lower, frozen=True, omit_defaults=True):

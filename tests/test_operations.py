@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
 import signal
+import time
+from pathlib import Path
 
-from tests.helpers import McpClient, run, text_of
+import pytest
+
+from tests.helpers import SCALE, McpClient, run, text_of, wait_for
 
 
 def test_an_expected_stop_does_not_warn(start_gateway) -> None:
@@ -20,3 +26,103 @@ def test_an_expected_stop_does_not_warn(start_gateway) -> None:
     stopping = log[log.index("draining:"):]
     assert "zygote exited" not in stopping, stopping
     assert " WARNING " not in stopping and " ERROR " not in stopping, stopping
+
+
+# ---- /status names the right process; shutdown leaves none behind ------------------------------------
+
+
+def _proc_status(pid: int) -> dict[str, str]:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+    except OSError:
+        return {}
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie (a zombie holds nothing but its pid)."""
+    state = _proc_status(pid).get("State", "Z")
+    return not state.startswith(("Z", "X"))
+
+
+def _assert_is_the_worker(pid: int, gateway_pid: int, isolation: str) -> None:
+    status = _proc_status(pid)
+    assert _cmdline(pid)[1:3] == ["-m", "worker"], (pid, _cmdline(pid))
+    parent = int(status["PPid"])
+    if isolation == "pidns":
+        assert status["NSpid"].split()[-1] == "1", status["NSpid"]  # the init of its own pid namespace
+        assert _cmdline(parent)[:1] == ["unshare"] and int(_proc_status(parent)["PPid"]) == gateway_pid
+    else:
+        assert status["NSpid"].split() == [str(pid)] and parent == gateway_pid
+
+
+@pytest.mark.parametrize(("isolation", "spares"), [("pidns", 1), ("pidns", 0), ("subreaper", 1)])
+def test_status_names_each_workers_own_process(start_gateway, isolation: str, spares: int) -> None:
+    if isolation == "pidns" and os.geteuid() != 0:
+        pytest.skip("pid namespaces need root here")
+    gw = start_gateway("--isolation", isolation, "--spare-workers", str(spares), workers=3)
+    samples = 0
+    for round_no in range(6):  # with a spare, each round one takes a slot: spares are checked in one
+        gw.wait_ready()
+        wait_for(lambda: gw.status()["spare_workers"] == spares, what="the spares booted")
+        workers = gw.status()["workers"]
+        for w in workers:
+            _assert_is_the_worker(w["pid"], gw.proc.pid, isolation)
+        victim = workers[round_no % len(workers)]["pid"]
+        os.kill(victim, signal.SIGKILL)
+        # While the slot is refilled, a pid shown is the old worker (dead by now), none (a worker that
+        # has not said hello), or a new worker: never its wrapper, nor anything else.
+        deadline = time.monotonic() + 30 * SCALE
+        while time.monotonic() < deadline:
+            states = [(w["pid"], w["state"]) for w in gw.status()["workers"]]
+            for pid, state in states:
+                if pid is not None and pid != victim:
+                    samples += 1
+                    _assert_is_the_worker(pid, gw.proc.pid, isolation)
+                elif pid is None:
+                    assert state in ("starting", "dead"), states
+            if all(pid not in (victim, None) and state == "ready" for pid, state in states):
+                break
+        else:
+            raise AssertionError(f"the killed worker's slot was not refilled: {gw.status()}")
+    assert samples > 0
+    took = re.findall(r"spare worker \(pid (\d+)\) took worker slot", gw.log())
+    assert len(took) == (6 if spares else 0), gw.log()
+
+
+def test_a_stopped_wrapper_with_a_zombie_worker_leaves_nothing_after_shutdown(start_gateway) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("pid namespaces need root here")
+    gw = start_gateway("--isolation", "pidns", "--spare-workers", "0", "--heartbeat-timeout", "60", workers=2)
+    workers = gw.worker_pids()
+    wrappers = [int(_proc_status(pid)["PPid"]) for pid in workers]
+    marker = next(e for e in Path(f"/proc/{workers[0]}/environ").read_bytes().split(b"\0")
+                  if e.startswith(b"SANDBOX_WORKER="))
+    nonce = marker.split(b"=", 1)[1].split(b".")[0]
+    os.kill(wrappers[0], signal.SIGSTOP)
+    os.kill(workers[0], signal.SIGKILL)  # nobody reaps it: its parent is stopped
+    wait_for(lambda: _proc_status(workers[0]).get("State", "").startswith("Z"), what="a zombie worker")
+    assert gw.stop() == 0
+
+    def ours_alive() -> list[int]:
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and _alive(int(entry)):
+                try:
+                    env = Path(f"/proc/{entry}/environ").read_bytes().split(b"\0")
+                except OSError:
+                    continue
+                if any(e.startswith(b"SANDBOX_WORKER=" + nonce + b".") for e in env):
+                    found.append(int(entry))
+        return found
+
+    wait_for(lambda: not any(_alive(pid) for pid in wrappers + workers), 10, what="wrappers and workers gone")
+    assert ours_alive() == []

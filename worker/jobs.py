@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.protocol import SessionState
+from shared.tasks import TaskOwner
 from shared.tools import BashArgs
 
 __all__ = ["Job", "JobLimitError", "JobRing", "JobTable", "UnknownJob"]
@@ -103,6 +104,7 @@ class JobTable:
         self.output_bytes = output_bytes
         self._on_exit = on_exit
         self.jobs: dict[str, Job] = {}
+        self._tasks = TaskOwner(logger)
         self._finished: dict[str, collections.deque[str]] = collections.defaultdict(collections.deque)
 
     def running(self, session: str) -> int:
@@ -116,7 +118,7 @@ class JobTable:
                 f"limit hit: this session already runs {self.max_jobs} background jobs "
                 f"(--max-jobs-per-session={self.max_jobs}); kill one with job_kill or wait for one to end")
         job = Job(id=job_id, session=session, command=args.command, ring=JobRing(self.output_bytes))
-        job.task = asyncio.get_running_loop().create_task(self._supervise(job, args, state), name=f"job-{job_id}")
+        job.task = self._tasks.spawn(self._supervise(job, args, state), f"job-{job_id}")
         self.jobs[job_id] = job
         return job
 

@@ -50,6 +50,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import msgspec
 
+from shared.tasks import TaskOwner
+
 __all__ = [
     "PROTOCOL_VERSION",
     "SUPPORTED_PROTOCOL_VERSIONS",
@@ -314,7 +316,9 @@ class McpConnection:
         self.protocol_version: str | None = None  # set by initialize()
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[str, asyncio.Future[dict[str, Any]]]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        # Every task of the connection; a task's failure fails the connection (logged first when it
+        # is not an McpClientError, i.e. not the server's fault).
+        self._tasks = TaskOwner(logger, on_error=self._task_failed, expected=(McpClientError,))
         self._background = 0
         self._junk_seen = 0
         self._failure: type[McpClientError] = ServerGone
@@ -422,22 +426,13 @@ class McpConnection:
         if self.closed.done():
             coro.close()
             raise ServerGone(f"the connection is closed: {self.closed.result()}")
-        # The coroutine itself is the task (no wrapper): a task cancelled before its first step
-        # then closes it, where a wrapper would leave it never awaited.
-        task = self._loop.create_task(coro, name=f"mcp-client: {name}")
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
+        return self._tasks.spawn(coro, f"mcp-client: {name}")
 
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        """The boundary of every owned task: an error fails the connection, logged once if unexpected."""
-        self._tasks.discard(task)
-        if task.cancelled() or (exc := task.exception()) is None:
-            return
+    def _task_failed(self, _task: asyncio.Task[Any], exc: BaseException) -> None:
+        """An owned task failed (logged by the owner unless it is an McpClientError): the connection fails."""
         if isinstance(exc, McpClientError):
             self._fail(_simple_kind(exc), str(exc))
         else:
-            logger.error("MCP client task %r failed unexpectedly", task.get_name(), exc_info=exc)
             self._fail(McpClientError, f"internal error in the MCP client: {exc!r}")
 
     async def _send_for(self, payload: bytes, reply: asyncio.Future[dict[str, Any]]) -> None:

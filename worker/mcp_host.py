@@ -33,6 +33,8 @@ import msgspec
 from shared import mcp_server_tools as mst
 from shared import protocol as p
 from shared.config import WorkerConfig
+from shared.mcp_server_tools import SERVING_STATES, ServerState
+from shared.states import check_transition
 from shared.tools import BashArgs, ToolArgsError, validate_args
 from worker.mcp_clients import (
     McpClientError,
@@ -47,7 +49,7 @@ from worker.mcp_clients import (
 from worker.procs import Program, read_available
 from worker.worker import Worker
 
-__all__ = ["ManagedServer", "McpHost"]
+__all__ = ["SERVER_TRANSITIONS", "ManagedServer", "McpHost"]
 
 logger = logging.getLogger("worker.mcp_host")
 
@@ -58,6 +60,18 @@ UNHEALTHY_RESTART_AFTER = 3  # failed health pings in a row before an on-failure
 PORT_WAIT_STEP = 0.05
 OUTPUT_RING = 64 * 1024
 INSTALL_DIR = ".mcp-servers"
+
+SERVER_TRANSITIONS: dict[ServerState, frozenset[ServerState]] = {
+    ServerState.STARTING: frozenset({ServerState.RUNNING, ServerState.RESTARTING, ServerState.FAILED,
+                                     ServerState.STOPPED}),
+    ServerState.RUNNING: frozenset({ServerState.UNHEALTHY, ServerState.RESTARTING, ServerState.FAILED,
+                                    ServerState.STOPPED}),
+    ServerState.UNHEALTHY: frozenset({ServerState.RUNNING, ServerState.RESTARTING, ServerState.FAILED,
+                                      ServerState.STOPPED}),
+    ServerState.RESTARTING: frozenset({ServerState.STARTING, ServerState.STOPPED}),
+    ServerState.FAILED: frozenset({ServerState.STOPPED}),
+    ServerState.STOPPED: frozenset(),
+}
 
 
 class StartFailed(Exception):
@@ -81,13 +95,15 @@ class _Ring:
 
 
 class ManagedServer:
-    """One user MCP server: its spec, process, connection, state and restarts."""
+    """One user MCP server: its spec, process, connection, state and restarts.
+
+    ``state`` changes only through its setter (``SERVER_TRANSITIONS``, each change logged)."""
 
     def __init__(self, host: McpHost, spec: mst.McpServerStartArgs) -> None:
         self.host = host
         self.spec = spec
         self.name = spec.name
-        self.state = "starting"
+        self._state = ServerState.STARTING
         self.restarts = 0
         self.failures = 0
         self.last_error = ""
@@ -104,6 +120,15 @@ class ManagedServer:
         self._readers: list[int] = []
         self._refresh: asyncio.Task[None] | None = None
 
+    @property
+    def state(self) -> ServerState:
+        return self._state
+
+    @state.setter
+    def state(self, new: ServerState) -> None:
+        check_transition(SERVER_TRANSITIONS, self._state, new, f"mcp server {self.name}", logger)
+        self._state = new
+
     # ---- life cycle -------------------------------------------------------------------
 
     async def supervise(self) -> None:
@@ -117,14 +142,14 @@ class ManagedServer:
                     reason = self._describe_failure(exc)
                     await self._teardown()
                     if not self.first_start.done():
-                        self.state = "failed"
+                        self.state = ServerState.FAILED
                         self.last_error = reason
                         self.first_start.set_exception(StartFailed(reason))
                         return
                     if not await self._after_failure(reason):
                         return
                     continue
-                self.state = "running"
+                self.state = ServerState.RUNNING
                 self.started_at = time.monotonic()
                 self.health_failures = 0
                 if not self.first_start.done():
@@ -144,24 +169,24 @@ class ManagedServer:
         self.last_error = reason
         self.failures += 1
         if self.spec.restart == "never":
-            self.state = "failed"
+            self.state = ServerState.FAILED
             logger.warning("mcp server %s failed and is not restarted (restart: never): %s", self.name, reason)
             self.host.report()
             return False
         if self.failures > MAX_RESTARTS:
-            self.state = "failed"
+            self.state = ServerState.FAILED
             logger.warning("mcp server %s failed %d times in a row; giving up: %s",
                            self.name, self.failures, reason)
             self.host.report()
             return False
         delay = min(0.25 * 2 ** (self.failures - 1), RESTART_BACKOFF_MAX)
-        self.state = "restarting"
+        self.state = ServerState.RESTARTING
         self.restarts += 1
         logger.warning("mcp server %s failed (%s); restarting in %.2f s (restart %d)",
                        self.name, reason, delay, self.restarts)
         self.host.report()
         await asyncio.sleep(delay)
-        self.state = "starting"
+        self.state = ServerState.STARTING
         return True
 
     def _describe_failure(self, exc: BaseException) -> str:
@@ -284,9 +309,9 @@ class ManagedServer:
     # ---- requests ---------------------------------------------------------------------
 
     def _on_notification(self, method: str, params: dict[str, Any]) -> None:
-        if method == "notifications/tools/list_changed" and self.state in ("running", "unhealthy"):
+        if method == "notifications/tools/list_changed" and self.state in SERVING_STATES:
             if self._refresh is None or self._refresh.done():
-                self._refresh = self.host.loop.create_task(self._refresh_tools())
+                self._refresh = self.host.tasks.spawn(self._refresh_tools(), f"mcp-tools-refresh-{self.name}")
 
     async def _refresh_tools(self) -> None:
         try:
@@ -297,21 +322,21 @@ class ManagedServer:
         self.host.report()
 
     async def request(self, method: str, params: dict[str, Any], request_timeout: float) -> dict[str, Any]:
-        if self.conn is None or self.state not in ("running", "unhealthy"):
+        if self.conn is None or self.state not in SERVING_STATES:
             raise McpClientError(f"mcp server {self.name!r} is not running (state {self.state}"
                                  + (f"; last error: {self.last_error}" if self.last_error else "") + ")")
         return await self.conn.request(method, params, request_timeout)
 
     async def check_health(self, ping_timeout: float) -> None:
         """One ping; state changes are logged at WARNING, healthy pings at DEBUG."""
-        if self.conn is None or self.state not in ("running", "unhealthy"):
+        if self.conn is None or self.state not in SERVING_STATES:
             return
         try:
             await self.conn.request("ping", None, ping_timeout)
         except McpClientError as exc:
             self.health_failures += 1
-            if self.state == "running":
-                self.state = "unhealthy"
+            if self.state is ServerState.RUNNING:
+                self.state = ServerState.UNHEALTHY
                 logger.warning("mcp server %s is unhealthy: ping failed: %s", self.name, exc)
                 self.host.report()
             if (self.health_failures >= UNHEALTHY_RESTART_AFTER and self.spec.restart == "on-failure"
@@ -319,8 +344,8 @@ class ManagedServer:
                 self.restart_requested.set_result(f"{self.health_failures} health checks failed in a row ({exc})")
             return
         self.health_failures = 0
-        if self.state == "unhealthy":
-            self.state = "running"
+        if self.state is ServerState.UNHEALTHY:
+            self.state = ServerState.RUNNING
             logger.warning("mcp server %s is healthy again", self.name)
             self.host.report()
         else:
@@ -387,7 +412,7 @@ class McpHost(Worker):
         reports = [
             p.ServerReport(
                 name=s.name, state=s.state, restarts=s.restarts,
-                tools=s.tools if s.state in ("running", "unhealthy") else [],
+                tools=s.tools if s.state in SERVING_STATES else [],
                 restart_policy=s.spec.restart, spec=msgspec.to_builtins(s.spec),
             )
             for s in self.servers.values()
@@ -439,7 +464,7 @@ class McpHost(Worker):
                                 structured={"servers": listing})
             case "mcp_server_discover_tools":
                 server = self.servers.get(args.name)
-                if server is None or server.state not in ("running", "unhealthy"):
+                if server is None or server.state not in SERVING_STATES:
                     return _error(call, f"mcp server {args.name!r} is not running")
                 try:
                     tools = await server.list_tools()
@@ -459,20 +484,21 @@ class McpHost(Worker):
 
     async def _start(self, call: p.Call, spec: mst.McpServerStartArgs) -> p.Result:
         old = self.servers.get(spec.name)
-        if old is not None and old.state not in ("failed", "stopped"):
+        ended = (ServerState.FAILED, ServerState.STOPPED)
+        if old is not None and old.state not in ended:
             return _error(call, f"mcp server {spec.name!r} is already {old.state}; stop it first")
-        active = sum(1 for s in self.servers.values() if s.state not in ("failed", "stopped"))
+        active = sum(1 for s in self.servers.values() if s.state not in ended)
         if active >= self.cfg.mcp_max_servers:
             return _error(call, f"limit hit: {active} managed MCP servers already "
                                 f"(--mcp-max-servers={self.cfg.mcp_max_servers}); stop one first")
-        failed = [name for name, s in self.servers.items() if s.state in ("failed", "stopped")]
+        failed = [name for name, s in self.servers.items() if s.state in ended]
         for name in failed[: max(0, len(self.servers) - 2 * self.cfg.mcp_max_servers + 1)]:
             del self.servers[name]  # failed servers are listed for diagnosis, but not without bound
         if spec.transport != "stdio" and spec.command is None and spec.url is None:
             return _error(call, "sse/http servers need a url or a command")
         server = ManagedServer(self, spec)
         self.servers[spec.name] = server
-        server.task = self.loop.create_task(server.supervise(), name=f"mcp-server-{spec.name}")
+        server.task = self.tasks.spawn(server.supervise(), f"mcp-server-{spec.name}")
         try:
             await asyncio.shield(server.first_start)
         except StartFailed as exc:
@@ -499,10 +525,10 @@ class McpHost(Worker):
         await self._stop_server(server)
         self.report()
         return p.Result(id=call.id, text=f"stopped mcp server {name!r}; its processes are gone",
-                        structured={"name": name, "state": "stopped"})
+                        structured={"name": name, "state": ServerState.STOPPED})
 
     async def _stop_server(self, server: ManagedServer) -> None:
-        server.state = "stopped"
+        server.state = ServerState.STOPPED
         task = server.task
         if task is not None and not task.done():
             task.cancel()
@@ -556,7 +582,7 @@ class McpHost(Worker):
     # ---- lifecycle --------------------------------------------------------------------
 
     def start_background(self) -> None:
-        self.health = self.loop.create_task(self.health_loop(), name="mcp-health")
+        self.health = self.tasks.spawn(self.health_loop(), "mcp-health")
 
     async def shutdown(self) -> None:
         if self.health is not None:

@@ -26,6 +26,7 @@ from shared import protocol as p
 from shared.config import WorkerConfig, load_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from shared.hygiene import close_inherited_on_exec, make_undumpable
+from shared.tasks import TaskOwner
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from shared.toolset import helper_tool_names
 from worker.bash import ShellRunner, outcome_to_result
@@ -48,7 +49,7 @@ __all__ = ["BOOT_ERROR", "Worker", "main"]
 
 logger = logging.getLogger("worker")
 
-BOOT_ERROR = 3
+BOOT_ERROR = p.BOOT_ERROR
 HELPER_TOOLS = helper_tool_names()  # run by the file helper, as the tool user
 PROGRESS_INTERVAL = 0.2
 PROGRESS_MAX_CHARS = 16384
@@ -59,13 +60,17 @@ DEATH_WAIT = 0.2
 
 
 class Worker(asyncio.Protocol):
-    """Owns every call task and every process of this worker."""
+    """Owns every call task and every process of this worker.
+
+    Every task it starts (calls, heartbeats, a role's background tasks) belongs to ``tasks``,
+    which logs a failure once, with its traceback."""
 
     def __init__(self, cfg: WorkerConfig, loop: asyncio.AbstractEventLoop) -> None:
         self.cfg = cfg
         self.loop = loop
         self.transport: asyncio.Transport | None = None
         self.frames = FrameBuffer(cfg.max_frame_size)
+        self.tasks = TaskOwner(logger)
         self.calls: dict[int, asyncio.Task[None]] = {}
         self.closed = loop.create_future()
         self.draining = False
@@ -284,7 +289,7 @@ class Worker(asyncio.Protocol):
                                        is_error=True))
                     return
                 call_id = msg.id
-                task = self.loop.create_task(self.run_call(msg))
+                task = self.tasks.spawn(self.run_call(msg), f"call-{call_id}")
                 self.calls[call_id] = task
                 task.add_done_callback(lambda _t: self._call_done(call_id))
             case p.Cancel():
@@ -527,7 +532,9 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
     worker.send(p.Hello(pid=os.getpid(), isolation=cfg.isolation, tree_kill=worker.factory.tree_kill,
                         forking=worker.factory.forking))
     worker._refill()
-    beat = loop.create_task(worker.heartbeats())
+    # Without heartbeats the gateway takes this worker for frozen and kills it after
+    # --heartbeat-timeout; stopping now (the failure logged) gets it replaced at once.
+    beat = worker.tasks.spawn(worker.heartbeats(), "heartbeats", on_error=lambda _t, _e: request_stop())
     worker.start_background()
     try:
         await asyncio.wait([worker.closed, stop], return_when=asyncio.FIRST_COMPLETED)
