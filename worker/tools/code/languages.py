@@ -100,7 +100,11 @@ _TS_SYMBOLS = [
 ]
 _C_SYMBOLS = [
     "(function_definition declarator: (_) @name) @def.function",
-    "(declaration declarator: [(function_declarator) (pointer_declarator)] @name) @def.declaration",
+    # prototypes: a function declarator, possibly under pointers (`char **f(void);`), not variables
+    "(declaration declarator: (function_declarator) @name) @def.declaration",
+    "(declaration declarator: (pointer_declarator declarator: (function_declarator)) @name) @def.declaration",
+    "(declaration declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator)))"
+    " @name) @def.declaration",
     "(struct_specifier name: (_) @name body: (_)) @def.struct",
     "(union_specifier name: (_) @name body: (_)) @def.struct",
     "(enum_specifier name: (_) @name body: (_)) @def.enum",

@@ -59,6 +59,7 @@ __all__ = [
     "VIRTUAL_ROOT",
     "JediAnswer",
     "Resolver",
+    "source_roots",
 ]
 
 VIRTUAL_ROOT = "/dev/null/workspace"
@@ -130,6 +131,15 @@ class Resolver:
             return False
         os.close(fd)
         return True
+
+    def is_file(self, rel: str) -> bool:
+        fd = self._open(rel, os.O_PATH)
+        if fd is None:
+            return False
+        try:
+            return stat.S_ISREG(os.fstat(fd).st_mode)
+        finally:
+            os.close(fd)
 
     def source(self, rel: str) -> tuple[bytes, float | None] | None:
         """A regular file's bytes and the change time parso may cache it by (None: do not cache)."""
@@ -242,18 +252,27 @@ class _ConfinedEnvironment(InterpreterEnvironment):
         return []
 
 
-def _source_roots(resolver: Resolver, rel: str) -> list[str]:
-    """Where absolute imports of ``rel`` may start: the workspace, ``src/`` when there is one, and the
-    directory above the file's outermost package (a directory chain with ``__init__.py``)."""
-    roots = [""]
-    if resolver.is_dir("src"):
-        roots.append("src")
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def source_roots(resolver: Resolver, rel: str) -> list[str]:
+    """Where absolute imports in the workspace file ``rel`` may start, first first: the directory above
+    the file's outermost package (a chain of directories with ``__init__.py``), the nearest directory
+    above it with a project file (``pyproject.toml``, ``setup.py``, ``setup.cfg``) and its ``src/``,
+    then the workspace and its ``src/``.  jedi's own "smart" sys.path guesses the same, by path."""
+    roots: list[str] = []
     directory = os.path.dirname(rel)
-    while directory and resolver.source(f"{directory}/__init__.py") is not None:
+    while directory and resolver.is_file(f"{directory}/__init__.py"):
         directory = os.path.dirname(directory)
-    if directory not in roots:
-        roots.insert(0, directory)
-    return [virtual(r) for r in roots]
+    roots.append(directory)
+    project = directory
+    while project:
+        if any(resolver.is_file(f"{project}/{marker}") for marker in _PROJECT_MARKERS):
+            roots += [project, f"{project}/src"]
+            break
+        project = os.path.dirname(project)
+    roots += ["", "src"]
+    return [r for r in dict.fromkeys(roots) if r == "" or resolver.is_dir(r)]
 
 
 def _trim_parser_cache() -> None:
@@ -295,7 +314,8 @@ class JediAnswer:
             _JEDI_LOCK.release()
 
     def script(self, rel: str, source: bytes) -> jedi.Script:
-        project = jedi.Project(VIRTUAL_ROOT, sys_path=_source_roots(self.resolver, rel), smart_sys_path=False,
+        roots = [virtual(r) for r in source_roots(self.resolver, rel)]
+        project = jedi.Project(VIRTUAL_ROOT, sys_path=roots, smart_sys_path=False,
                                load_unsafe_extensions=False)
         return jedi.Script(source.decode("utf-8", "replace"), path=Path(virtual(rel)), project=project,
                            environment=self.environment)

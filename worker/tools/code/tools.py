@@ -591,24 +591,18 @@ class _Probe:
     """Whether workspace paths exist, through the workspace descriptor (``O_PATH``: nothing is read)."""
 
     def __init__(self, ctx: FileToolContext) -> None:
-        self.ctx = ctx
+        self.resolver = py.Resolver(ctx.root)
 
     def kind(self, rel: str | None) -> str | None:
         if rel is None:
             return None
-        try:
-            fd = self.ctx.root.open(rel or ".", os.O_PATH)
-        except (OSError, PathError):
-            return None
-        try:
-            mode = os.fstat(fd).st_mode
-        finally:
-            os.close(fd)
-        return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else None
+        if self.resolver.is_file(rel):
+            return "file"
+        return "dir" if self.resolver.is_dir(rel) else None
 
     def first_file(self, candidates: list[str | None]) -> str | None:
         for candidate in candidates:
-            if candidate is not None and self.kind(candidate) == "file":
+            if candidate is not None and self.resolver.is_file(candidate):
                 return candidate
         return None
 
@@ -644,15 +638,7 @@ _JS_SUFFIXES = ("", ".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", "/ind
 def _resolve(probe: _Probe, path: str, language: str, module: str, go_module: Callable[[], str | None]) -> str | None:
     directory = posixpath.dirname(path)
     if language == "python":
-        roots = [""]
-        if probe.kind("src") == "dir":
-            roots.append("src")
-        top = directory
-        while top and probe.kind(f"{top}/__init__.py") == "file":
-            top = posixpath.dirname(top)
-        if top not in roots:
-            roots.insert(0, top)
-        return _resolve_python(probe, directory, module, roots)
+        return _resolve_python(probe, directory, module, py.source_roots(probe.resolver, path))
     if language in ("javascript", "typescript", "tsx"):
         if not module.startswith((".", "/")) or module.startswith("/"):
             return None
