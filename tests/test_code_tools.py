@@ -146,7 +146,8 @@ def test_python_definition_follows_imports_into_another_file(repo_ctx: FileToolC
     out = ok(repo_ctx, "definition", path="jpype/test/jpypetest/common.py", line=97, name="isJVMStarted")
     assert out["precision"] == "semantic"
     (found,) = out["definitions"]
-    assert (found["path"], found["line"], found["column"], found["kind"]) == ("jpype/jpype/_core.py", 103, 5, "function")
+    where = (found["path"], found["line"], found["column"], found["kind"])
+    assert where == ("jpype/jpype/_core.py", 103, 5, "function")
     assert found["text"] == "def isJVMStarted():"
     by_column = ok(repo_ctx, "definition", path="jpype/test/jpypetest/common.py", line=97, column=26)
     assert by_column["definitions"] == out["definitions"]
@@ -222,7 +223,8 @@ def test_imports_with_what_they_resolve_to(repo_ctx: FileToolContext) -> None:
     assert {"module": "._core", "line": 22, "names": ["*"], "alias": None, "resolved": "jpype/jpype/_core.py"} in rel
     go = ok(repo_ctx, "imports", path="thirdparty/pkg-errors/errors.go")
     assert [(i["module"], i["line"]) for i in go["imports"]] == [("fmt", 96), ("io", 97)] and go["language"] == "go"
-    cpp = {i["module"]: i["resolved"] for i in ok(repo_ctx, "imports", path="jpype/native/common/jp_context.cpp")["imports"]}
+    cpp_imports = ok(repo_ctx, "imports", path="jpype/native/common/jp_context.cpp")["imports"]
+    cpp = {i["module"]: i["resolved"] for i in cpp_imports}
     assert cpp['"jpype.h"'] == "jpype/native/common/include/jpype.h" and cpp["<dlfcn.h>"] is None
     rust = {i["module"]: i["resolved"] for i in ok(repo_ctx, "imports", path="thirdparty/itoa/src/lib.rs")["imports"]}
     assert rust["mod udiv128"] == "thirdparty/itoa/src/udiv128.rs"
