@@ -650,23 +650,29 @@ def _resolve(probe: _Probe, path: str, language: str, module: str, go_module: Ca
         if not module.startswith('"'):
             return None
         header = module.strip('"')
-        return probe.first_file([resolve_relative(directory, header), resolve_relative("", header),
-                                 resolve_relative("include", header)])
+        parent = posixpath.dirname(directory)
+        return probe.first_file([resolve_relative(base, header) for base in (
+            directory, posixpath.join(directory, "include"), posixpath.join(parent, "include") if parent else "include",
+            "", "include")])
     if language == "rust" and module.startswith("mod "):
         name = module[4:]
         stem = posixpath.basename(path).rsplit(".", 1)[0]
         own = directory if stem in ("mod", "lib", "main") else posixpath.join(directory, stem)
         return probe.first_file([resolve_relative(own, f"{name}.rs"), resolve_relative(own, f"{name}/mod.rs")])
     if language == "java":
-        dotted = module.removesuffix(".*")
-        rel = dotted.replace(".", "/")
-        for root in ("", "src/main/java", "src", "java"):
-            target = resolve_relative(root, rel)
-            found = probe.first_file([f"{target}.java" if target else None])
-            if found is not None:
-                return found
-            if module.endswith(".*") and probe.kind(target) == "dir":
-                return target
+        # the source root is an ancestor of the file (the one its own package path hangs from)
+        rel = module.removesuffix(".*").replace(".", "/")
+        ancestor: str | None = directory
+        for _ in range(32):
+            if ancestor is None:
+                break
+            target = resolve_relative(ancestor, rel)
+            if module.endswith(".*"):
+                if probe.kind(target) == "dir":
+                    return target
+            elif target is not None and probe.kind(f"{target}.java") == "file":
+                return f"{target}.java"
+            ancestor = posixpath.dirname(ancestor) if ancestor else None
         return None
     if language == "go":
         prefix = go_module()
