@@ -611,3 +611,19 @@ def test_a_big_indexing_run_does_not_stall_another_sessions_echoes(tmp_path: Pat
           f"during {len(latencies)} echoes of indexing")
     assert statistics.median(latencies) < max(0.1 * SCALE, 3 * statistics.median(baseline)), sorted(latencies)
     assert max(latencies) < 1.0 * SCALE, sorted(latencies)[-5:]
+
+
+def test_the_code_benchmark_runs(tmp_path: Path) -> None:
+    """benchmarks/code_calls.py end to end on a small generated repository (no timing assertions)."""
+    out = tmp_path / "code.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.code_calls", "--files", "300", "--calls", "2",
+                           "--json", str(out)], cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                          text=True, timeout=300 * SCALE)
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    import json
+    result = json.loads(out.read_text())
+    first, *rows = result["rows"]
+    assert first["symbols"] > 3000 and first["cold_ms"] > 0
+    assert {r["scenario"] for r in rows} >= {"symbols, one file (warm)", "references, bare name", "outline, 16 KiB"}
+    assert all(r["p50_ms"] > 0 for r in rows)
+    assert all(r["bash_p50_ms"] > 0 for r in rows if "bash_p50_ms" in r)
