@@ -3,8 +3,8 @@
 Generates a repository of ``--files`` source files (default 10,000, 100 per directory: Python mostly,
 with Go, TypeScript, Rust, Java and C; 8 to 13 definitions each, and a ``target_function`` defined
 once and imported and called by one file per directory), starts a gateway with one worker
-(``--spare-workers 0``; started as root, tools run as ``nobody``), and measures, call by call and interleaved with the ``bash`` command an agent would run
-instead (so both see the same machine load):
+(``--spare-workers 0``; started as root, tools run as ``nobody``), and measures, call by call and
+interleaved with the ``bash`` command an agent would run instead (so both see the same machine load):
 
 - ``symbols`` of one file, warm (the 50 ms target), and cold (a file never asked for before);
 - ``definition`` of a bare name and at a position (jedi), and ``references`` of a bare name, over the
