@@ -16,8 +16,10 @@ A file modified within ``RACY_SECONDS`` of being read is parsed but not kept ("r
 timestamps are coarse (a kernel tick), so a write landing in the same tick as the read could
 otherwise leave a stale entry that looks current.
 
-**Bounded.** Entries are the msgpack of ``FileFacts`` (about 30 bytes per symbol), in an LRU
-that holds at most ``MAX_INDEX_BYTES``; a file over ``MAX_PARSE_BYTES`` is not parsed; binary files
+**Bounded.** Entries are the msgpack of ``FileFacts`` (about 30 bytes per symbol) and a Bloom filter
+of the file's words (about 2 bytes per distinct word, so ``references`` opens only the files that
+may use a name), in an LRU that holds at most ``MAX_INDEX_BYTES`` (10,000 files of ~14 definitions
+take ~7 MB); a file over ``MAX_PARSE_BYTES`` is not parsed; binary files
 (a NUL byte in the first 8 KiB) are skipped.
 
 **Confined.** Files are opened only relative to a directory descriptor from ``Workspace`` with
@@ -51,6 +53,7 @@ __all__ = [
     "Budget",
     "CodeFile",
     "CodeIndex",
+    "cached",
     "cached_or_parsed",
     "facts_of",
     "index_for",
@@ -90,7 +93,8 @@ _Signature = tuple[int, int, int]  # size, mtime_ns, ctime_ns
 
 
 class CodeIndex:
-    """(st_dev, st_ino) -> the signature a file was parsed at and its FileFacts (msgpack), LRU by bytes.
+    """(st_dev, st_ino) -> the signature a file was parsed at, its FileFacts (msgpack) and word filter;
+    an LRU by bytes.
 
     Thread-safe: the helper runs calls on several threads."""
 
@@ -99,7 +103,7 @@ class CodeIndex:
         self.bytes = 0
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[tuple[int, int], tuple[_Signature, bytes]] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, int], tuple[_Signature, bytes, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -108,8 +112,8 @@ class CodeIndex:
     def lookup(self, key: tuple[int, int], signature: _Signature, needle: bytes | None = None
                ) -> FileFacts | bool | None:
         """The facts kept for ``key`` if its signature still matches, else None.  With ``needle``, False
-        when the entry does not contain those bytes (a name: msgpack keeps strings as UTF-8), so a search
-        for one name decodes only the entries that can hold it."""
+        when the entry's symbols and imports do not contain those bytes (a name: msgpack keeps strings
+        as UTF-8), so a search for one name decodes only the entries that can hold it."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] != signature:
@@ -117,25 +121,28 @@ class CodeIndex:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            blob = entry[1]
+            _, blob, words = entry
         if needle is not None and needle not in blob:
             return False
-        return _decoder.decode(blob)
+        facts = _decoder.decode(blob)
+        return msgspec.structs.replace(facts, words=words) if words else facts
 
     def store(self, key: tuple[int, int], signature: _Signature, facts: FileFacts) -> None:
-        blob = _encoder.encode(facts)
-        cost = len(blob) + _ENTRY_OVERHEAD
+        # the word filter apart from the msgpack, which a needle search scans
+        words = facts.words
+        blob = _encoder.encode(msgspec.structs.replace(facts, words=b"") if words else facts)
+        cost = len(blob) + len(words) + _ENTRY_OVERHEAD
         if cost > self.max_bytes:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self.bytes -= len(old[1]) + _ENTRY_OVERHEAD
-            self._entries[key] = (signature, blob)
+                self.bytes -= len(old[1]) + len(old[2]) + _ENTRY_OVERHEAD
+            self._entries[key] = (signature, blob, words)
             self.bytes += cost
             while self.bytes > self.max_bytes:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self.bytes -= len(dropped) + _ENTRY_OVERHEAD
+                _, (_, dropped, dropped_words) = self._entries.popitem(last=False)
+                self.bytes -= len(dropped) + len(dropped_words) + _ENTRY_OVERHEAD
 
 
 _indexes: weakref.WeakKeyDictionary[FileToolContext, CodeIndex] = weakref.WeakKeyDictionary()
@@ -220,6 +227,8 @@ class CodeFile(NamedTuple):
 
 
 def _printable(text: str) -> str:
+    if text.isascii():
+        return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
@@ -227,10 +236,11 @@ def walk_code_files(root_fd: int, base: str, budget: Budget) -> Iterator[CodeFil
     """Every source file below the directory ``root_fd`` (whose workspace path is ``base``), depth
     first in name order, skipping hidden entries, symlinks, SKIPPED_DIRS and what cannot be opened.
     Stops when ``budget`` is spent (``budget.ran_out`` then says so).  ``root_fd`` stays the caller's."""
-    frames: list[tuple[int, list[tuple[str, str, bool, os.stat_result | None]]]] = []
+    # (name, path, language or None for a directory, stat of a file)
+    frames: list[tuple[int, list[tuple[str, str, str | None, os.stat_result | None]]]] = []
 
-    def pending(dir_fd: int, rel: str) -> list[tuple[str, str, bool, os.stat_result | None]]:
-        out: list[tuple[str, str, bool, os.stat_result | None]] = []
+    def pending(dir_fd: int, rel: str) -> list[tuple[str, str, str | None, os.stat_result | None]]:
+        out: list[tuple[str, str, str | None, os.stat_result | None]] = []
         with os.scandir(dir_fd) as it:
             entries = sorted(it, key=lambda e: e.name, reverse=True)  # popped from the end: name order
         for entry in entries:
@@ -239,10 +249,12 @@ def walk_code_files(root_fd: int, base: str, budget: Budget) -> Iterator[CodeFil
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in SKIPPED_DIRS:
-                        out.append((entry.name, f"{rel}/{entry.name}" if rel else entry.name, True, None))
-                elif entry.is_file(follow_symlinks=False) and language_of(entry.name) is not None:
-                    st = entry.stat(follow_symlinks=False)  # fstatat on dir_fd, no path lookup above it
-                    out.append((entry.name, f"{rel}/{entry.name}" if rel else entry.name, False, st))
+                        out.append((entry.name, f"{rel}/{entry.name}" if rel else entry.name, None, None))
+                elif entry.is_file(follow_symlinks=False):
+                    language = language_of(entry.name)
+                    if language is not None:
+                        st = entry.stat(follow_symlinks=False)  # fstatat on dir_fd, no path lookup above it
+                        out.append((entry.name, f"{rel}/{entry.name}" if rel else entry.name, language, st))
             except OSError:
                 continue
         return out
@@ -258,8 +270,8 @@ def walk_code_files(root_fd: int, base: str, budget: Budget) -> Iterator[CodeFil
                 if dir_fd != root_fd:
                     os.close(dir_fd)
                 continue
-            name, rel, is_dir, st = left.pop()
-            if is_dir:
+            name, rel, language, st = left.pop()
+            if language is None:
                 try:
                     sub = os.open(name, _OPEN_SUBDIR, dir_fd=dir_fd)
                 except OSError:
@@ -270,13 +282,17 @@ def walk_code_files(root_fd: int, base: str, budget: Budget) -> Iterator[CodeFil
                     os.close(sub)
                 continue
             assert st is not None
-            language = language_of(name)
-            assert language is not None
             yield CodeFile(_printable(rel), dir_fd, name, language, st)
     finally:
         for dir_fd, _ in frames:
             if dir_fd != root_fd:
                 os.close(dir_fd)
+
+
+def cached(index: CodeIndex, item: CodeFile) -> FileFacts | None:
+    """The facts of a walked file if the index holds them for the file as it is now (no open, no read)."""
+    facts = index.lookup((item.stat.st_dev, item.stat.st_ino), _signature(item.stat))
+    return facts if isinstance(facts, FileFacts) and facts.language == item.language else None
 
 
 def cached_or_parsed(index: CodeIndex, item: CodeFile, budget: Budget, needle: bytes | None = None

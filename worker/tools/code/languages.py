@@ -36,7 +36,9 @@ __all__ = [
     "identifier_at",
     "identifiers_named",
     "language_of",
+    "may_contain",
     "parse",
+    "words_bloom",
 ]
 
 logger = logging.getLogger(__name__)
@@ -210,6 +212,43 @@ class FileFacts(msgspec.Struct, array_like=True, frozen=True):
     symbols: list[SymbolRow]
     imports: list[ImportRow]
     cut: bool = False  # more than MAX_SYMBOLS_PER_FILE or MAX_IMPORTS_PER_FILE
+    # A Bloom filter of every identifier-like word in the file (``words_bloom``): a search for a name
+    # reads only the files that may contain it.  Empty: unknown, read the file.
+    words: bytes = b""
+
+
+_WORD = re.compile(rb"[A-Za-z_$\x80-\xff][\w$\x80-\xff]*")
+MIN_BLOOM_BITS = 512
+MAX_BLOOM_BITS = 1 << 19  # 64 KiB: a file with more words than that fits is simply always read
+
+
+def _bloom_bits(word: bytes, bits: int) -> tuple[int, int, int]:
+    h = hash(word) & 0xFFFFFFFFFFFFFFFF  # randomised per process: the index lives in one process
+    return h % bits, (h >> 21) % bits, (h >> 42) % bits
+
+
+def words_bloom(source: bytes) -> bytes:
+    """A Bloom filter of the identifier-like words of ``source``: about 16 bits a distinct word, three
+    probes, so a name that is not there passes about one time in four hundred."""
+    words = set(_WORD.findall(source))
+    bits = MIN_BLOOM_BITS
+    while bits < 16 * len(words) and bits < MAX_BLOOM_BITS:
+        bits *= 2
+    if 16 * len(words) > MAX_BLOOM_BITS:
+        return b""
+    table = bytearray(bits // 8)
+    for word in words:
+        for bit in _bloom_bits(word, bits):
+            table[bit >> 3] |= 1 << (bit & 7)
+    return bytes(table)
+
+
+def may_contain(bloom: bytes, name: str) -> bool:
+    """False only when the file whose ``words_bloom`` this is certainly lacks the word ``name``."""
+    if not bloom:
+        return True
+    bits = len(bloom) * 8
+    return all(bloom[bit >> 3] & (1 << (bit & 7)) for bit in _bloom_bits(name.encode("utf-8"), bits))
 
 
 class ParseStopped(Exception):
@@ -514,7 +553,8 @@ def extract(language: str, source: bytes, stop: Callable[[], bool]) -> FileFacts
     tree = parse(grammar, source, stop)
     symbols, cut_symbols = _symbols(grammar, tree, source)
     imports, cut_imports = _imports(grammar, tree)
-    return FileFacts(language=language, symbols=symbols, imports=imports, cut=cut_symbols or cut_imports)
+    return FileFacts(language=language, symbols=symbols, imports=imports, cut=cut_symbols or cut_imports,
+                     words=words_bloom(source))
 
 
 def identifier_at(language: str, tree: Tree, source: bytes, line: int, column: int) -> tuple[str, int] | None:

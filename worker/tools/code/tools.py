@@ -30,6 +30,7 @@ from worker.tools.code import python as py
 from worker.tools.code.index import (
     Budget,
     CodeIndex,
+    cached,
     cached_or_parsed,
     facts_of,
     index_for,
@@ -45,6 +46,7 @@ from worker.tools.code.languages import (
     identifier_at,
     identifiers_named,
     language_of,
+    may_contain,
     parse,
     resolve_relative,
 )
@@ -82,6 +84,9 @@ def _open(ctx: FileToolContext, path: str | None) -> tuple[int, str, os.stat_res
         raise ToolError(f"permission denied: cannot read {_lexical(ctx, path)}") from None
     st = os.fstat(fd)
     shown = _printable(ctx.root.display(fd, fallback=ctx.root.relative(path)))
+    # replaced or removed since it was opened: the kernel says "name (deleted)"; what we read is the file
+    # as it was when opened, named as it was
+    shown = shown.removesuffix(" (deleted)")
     if stat.S_ISREG(st.st_mode):
         os.set_blocking(fd, True)
     elif not stat.S_ISDIR(st.st_mode):
@@ -449,9 +454,13 @@ def _python_references(ctx: FileToolContext, pos: _Position, max_results: int, b
         candidates: list[tuple[str, bytes]] = [(pos.path, pos.source)]
         fd = ctx.root.open(None, os.O_RDONLY | os.O_DIRECTORY)
         try:
+            index = index_for(ctx)
             for item in walk_code_files(fd, "", budget):
                 if item.language != "python" or item.path == pos.path:
                     continue
+                known = cached(index, item)
+                if known is not None and not may_contain(known.words, pos.name):
+                    continue  # the index knows every word of the file as it is now: not this one
                 try:
                     file_fd = item.open()
                 except OSError:
@@ -498,14 +507,17 @@ def _syntactic_references(ctx: FileToolContext, name: str, scope: str | None, fa
     needle = name.encode("utf-8")
     found: list[dict[str, Any]] = []
     total = 0
+    index = index_for(ctx)
     fd, base, st = _open(ctx, scope)
     try:
         if stat.S_ISREG(st.st_mode):
             language = _language(base)
             items: Any = [(base, language, fd)]
         else:
+            # files the index knows to lack the word are not even opened
             items = ((i.path, i.language, i) for i in walk_code_files(fd, base, budget)
-                     if family is None or _FAMILY.get(i.language, i.language) == family)
+                     if (family is None or _FAMILY.get(i.language, i.language) == family)
+                     and may_contain(getattr(cached(index, i), "words", b""), name))
         for path, language, opener in items:
             if budget.spent():
                 break
