@@ -55,6 +55,8 @@ def scenarios(files: int) -> list[tuple[str, tuple[str, dict[str, Any]], str | N
         ("definition at a position (jedi)", ("definition", {"path": user, "line": 4, "name": TARGET}),
          f"grep -rnE 'def {TARGET}' --include='*.py' ."),
         ("references, bare name", ("references", {"name": TARGET}), f"grep -rnw {TARGET} ."),
+        ("references at a position (jedi)", ("references", {"path": user, "line": 4, "name": TARGET}),
+         f"grep -rnw {TARGET} --include='*.py' ."),
         ("outline, 16 KiB", ("outline", {}), None),
     ]
 
