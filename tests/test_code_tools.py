@@ -407,6 +407,20 @@ def test_a_cancelled_or_timed_out_scan_returns_partial_results(ws: Path) -> None
     assert outline["timed_out"] and outline["files_total"] < 600
 
 
+def test_a_call_waits_for_jedi_no_longer_than_its_budget(ws: Path) -> None:
+    """jedi runs one analysis at a time per helper: a call that cannot have it within its time answers
+    from the index instead of waiting behind another session's long references call."""
+    (ws / "a.py").write_text("def f():\n    pass\n\nf()\n")
+    ctx = make_ctx(ws, scan_time_budget=0.3)
+    with code_python._JEDI_LOCK:
+        started = time.monotonic()
+        result = call(ctx, "definition", path="a.py", line=4, name="f")
+        waited = time.monotonic() - started
+    assert result.structured is not None and result.structured["precision"] == "syntactic", result.text
+    assert "jedi was busy" in result.text and waited < 5 * SCALE
+    assert ok(make_ctx(ws), "definition", path="a.py", line=4, name="f")["precision"] == "semantic"
+
+
 # ---- jedi sees only what we read ------------------------------------------------------------------
 
 _AUDIT = r"""

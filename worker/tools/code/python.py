@@ -31,7 +31,9 @@ jedi is not thread-safe and holds large trees, so one jedi analysis runs at a ti
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import stat
 import sys
 import threading
@@ -42,6 +44,7 @@ from typing import Any
 
 import jedi
 import jedi.settings
+import parso
 import parso.cache
 from jedi.api.environment import InterpreterEnvironment
 from jedi.file_io import KnownContentFileIO
@@ -58,6 +61,7 @@ __all__ = [
     "MAX_JEDI_BYTES",
     "VIRTUAL_ROOT",
     "JediAnswer",
+    "JediBusy",
     "Resolver",
     "source_roots",
 ]
@@ -68,6 +72,20 @@ MAX_JEDI_BYTES = 1 * MIB  # larger Python files are answered by the syntactic in
 MAX_TREE_SOURCE_BYTES = 4 * MIB
 _OPEN_READ = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
 _JEDI_LOCK = threading.Lock()
+
+
+def _import_everything() -> None:
+    """Import every module of jedi and parso now: jedi imports some inside functions, and once the helper
+    runs as the tool user the installed packages may be out of its reach (20 ms more at start)."""
+    for package in (jedi, parso):
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            # __main__ modules run on import; replstartup installs a REPL completer; third_party is data
+            if module.name.endswith(("__main__", ".replstartup")) or ".third_party" in module.name:
+                continue
+            importlib.import_module(module.name)
+
+
+_import_everything()
 
 
 def _no_file_cache(*_args: Any, **_kwargs: Any) -> None:
@@ -296,15 +314,25 @@ def _trim_parser_cache() -> None:
         total -= size
 
 
-class JediAnswer:
-    """One jedi analysis: a project over the virtual root, scripts made from sources read by us."""
+class JediBusy(Exception):
+    """Another call held jedi for all of this call's time (or this call was cancelled while waiting)."""
 
-    def __init__(self, root: Workspace) -> None:
+
+class JediAnswer:
+    """One jedi analysis: a project over the virtual root, scripts made from sources read by us.
+
+    Entering waits for jedi (one analysis at a time per helper) at most until ``budget`` runs out,
+    checking its stop flag as it waits, and raises JediBusy then."""
+
+    def __init__(self, root: Workspace, budget: Budget) -> None:
         self.resolver = Resolver(root)
         self.environment = _ConfinedEnvironment(self.resolver)
+        self.budget = budget
 
     def __enter__(self) -> JediAnswer:
-        _JEDI_LOCK.acquire()
+        while not _JEDI_LOCK.acquire(timeout=0.05):
+            if self.budget.spent():
+                raise JediBusy("jedi was busy with another call for all of this call's time")
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -403,7 +403,7 @@ def _definition(args: DefinitionArgs, ctx: FileToolContext, stop: threading.Even
         precision = "syntactic"
         if pos.language == "python" and len(pos.source) <= py.MAX_JEDI_BYTES:
             try:
-                with py.JediAnswer(ctx.root) as jedi_answer:
+                with py.JediAnswer(ctx.root, budget) as jedi_answer:
                     script = jedi_answer.script(pos.path, pos.source)
                     found = script.goto(pos.line, pos.column - 1, follow_imports=True)
                     texts = _workspace_texts(ctx)
@@ -411,6 +411,9 @@ def _definition(args: DefinitionArgs, ctx: FileToolContext, stop: threading.Even
                     definitions = [_jedi_location(d, lambda rel: texts_seed.get(rel) or texts(rel)) for d in found]
             except RecursionError:
                 notes.append("jedi gave up on this file (nested too deeply); the index answered instead")
+                definitions = []
+            except py.JediBusy as exc:
+                notes.append(f"{exc}; the index answered instead")
                 definitions = []
             except Exception as exc:  # jedi's own failures on odd code: the syntactic index still answers
                 notes.append(f"jedi could not resolve it ({type(exc).__name__}); the index answered instead")
@@ -446,7 +449,7 @@ def _python_references(ctx: FileToolContext, pos: _Position, max_results: int, b
     found: list[dict[str, Any]] = []
     total = 0
     cut = False
-    with py.JediAnswer(ctx.root) as jedi_answer:
+    with py.JediAnswer(ctx.root, budget) as jedi_answer:
         targets = jedi_answer.script(pos.path, pos.source).goto(pos.line, pos.column - 1, follow_imports=True)
         keys = {py.definition_key(t) for t in targets}
         if not keys:
@@ -571,6 +574,8 @@ def _references(args: ReferencesArgs, ctx: FileToolContext, stop: threading.Even
                 answer = _python_references(ctx, pos, args.max_results, budget)
             except RecursionError:
                 notes.append("jedi gave up on this file (nested too deeply); the index answered instead")
+            except py.JediBusy as exc:
+                notes.append(f"{exc}; the syntactic search answered")
             except Exception as exc:  # jedi's own failures on odd code: the syntactic search still answers
                 notes.append(f"jedi could not resolve it ({type(exc).__name__}); the syntactic search answered")
         if answer is not None:
