@@ -184,9 +184,10 @@ def read_source(fd: int, shown: str, limit: int = MAX_PARSE_BYTES) -> bytes:
 
 
 def facts_of(index: CodeIndex, fd: int, st: os.stat_result, language: str, shown: str,
-             budget: Budget) -> FileFacts:
+             budget: Budget, data: bytes | None = None) -> FileFacts:
     """The facts of the open regular file ``fd`` (whose ``fstat`` is ``st``): from the index when the
-    file is as it was, else parsed now (and kept unless it changed too recently to trust).
+    file is as it was, else parsed now (and kept unless it changed too recently to trust).  ``data``:
+    the file's bytes when the caller has read them already.
 
     Raises ToolError (too large, binary) or ParseStopped (the budget ran out while parsing)."""
     key = (st.st_dev, st.st_ino)
@@ -194,7 +195,8 @@ def facts_of(index: CodeIndex, fd: int, st: os.stat_result, language: str, shown
     cached = index.lookup(key, signature)
     if isinstance(cached, FileFacts) and cached.language == language:
         return cached
-    data = read_source(fd, shown)
+    if data is None:
+        data = read_source(fd, shown)
     facts = extract(language, data, budget.spent)
     after = os.fstat(fd)
     racy = time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns) < RACY_SECONDS * 1e9

@@ -256,7 +256,7 @@ class _Position:
         fd, shown, st, language = _open_source(ctx, args.path)
         try:
             self.source = read_source(fd, shown)
-            self.facts = facts_of(index_for(ctx), fd, st, language, shown, budget)
+            self.facts = facts_of(index_for(ctx), fd, st, language, shown, budget, self.source)
         except ParseStopped:
             raise ToolError(f"parsing {shown} stopped at the time limit") from None
         finally:
