@@ -183,6 +183,11 @@ class GatewayProcess:
         assert self.proc is not None
         return self.proc.pid
 
+    @property
+    def workspace(self) -> str:
+        """The workspace directory (a fresh temporary one), to fill before ``start``."""
+        return self._workspace.name
+
     async def start(self, start_timeout: float | None = 60.0) -> str:
         self.proc = await asyncio.create_subprocess_exec(
             *self.argv,

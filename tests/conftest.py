@@ -8,6 +8,9 @@ import pytest
 
 from tests.helpers import GatewayProcess
 
+# tests/data holds vendored third-party source (code intelligence test data), with test files of its own
+collect_ignore = ["data"]
+
 
 @pytest.fixture
 def start_gateway(tmp_path: Path) -> Iterator:

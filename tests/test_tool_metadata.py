@@ -23,7 +23,7 @@ import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
 from gateway.mcp_servers import McpServers
-from shared import file_tools, job_tools, mcp_server_tools  # noqa: F401  (they register their tools)
+from shared import code_tools, file_tools, job_tools, mcp_server_tools  # noqa: F401  (they register their tools)
 from shared import protocol as p
 from shared.tools import TOOLS, call_result_for, output_schema
 from tests.helpers import McpClient, async_until, run, text_of
@@ -77,7 +77,7 @@ def test_hints_follow_the_issue() -> None:
     hints = {name: spec.listing()["annotations"] for name, spec in TOOLS.items()}
     read_only = {n for n, h in hints.items() if h["readOnlyHint"]}
     assert read_only == {"read", "list", "glob", "grep", "job_output", "job_list", "mcp_server_list",
-                         "mcp_server_discover_tools"}
+                         "mcp_server_discover_tools", "symbols", "definition", "references", "imports", "outline"}
     destructive = {n for n, h in hints.items() if h["destructiveHint"]}
     assert {"bash", "write", "edit", "job_kill", "mcp_server_stop"} <= destructive
     open_world = {n for n, h in hints.items() if h["openWorldHint"]}
@@ -271,6 +271,30 @@ def test_file_bash_and_job_tools_results_validate(gateway) -> None:
             await call(c, "grep", pattern="absent-text")
             assert (await call(c, "grep", pattern="(unclosed"))["isError"]
             assert (await call(c, "grep", pattern="x", path="missing"))["isError"]
+
+            # the code intelligence tools, on a small Python and Go tree
+            await call(c, "write", file_path="code/app.py", content=(
+                "import os\n\n\nclass App:\n    def run(self):\n        return os.getcwd()\n\n\n"
+                "def main():\n    App().run()\n"))
+            await call(c, "write", file_path="code/lib.go", content="package lib\n\nfunc Helper() int { return 1 }\n")
+            assert (await call(c, "symbols", path="code"))["structuredContent"]["total"] == 4
+            await call(c, "symbols", name="app", kinds=["class"], max_results=1)
+            assert (await call(c, "symbols", path="missing"))["isError"]
+            semantic = await call(c, "definition", path="code/app.py", line=10, name="run")
+            assert semantic["structuredContent"]["precision"] == "semantic"
+            outside = await call(c, "definition", path="code/app.py", line=6, name="getcwd")
+            assert outside["structuredContent"]["definitions"][0]["path"] is None
+            assert (await call(c, "definition", name="Helper"))["structuredContent"]["definitions"][0]["line"] == 3
+            assert (await call(c, "definition", path="code/app.py", line=99, column=1))["isError"]
+            refs = await call(c, "references", path="code/app.py", line=5, name="run")
+            assert refs["structuredContent"]["total"] == 2
+            await call(c, "references", name="Helper", max_results=1)
+            assert (await call(c, "references", path="blob.bin", line=1, column=1))["isError"]
+            assert (await call(c, "imports", path="code/app.py"))["structuredContent"]["imports"][0]["module"] == "os"
+            assert (await call(c, "imports", path="dir"))["isError"]
+            await call(c, "outline")
+            await call(c, "outline", path="code", max_bytes=1024)
+            assert (await call(c, "outline", path="missing"))["isError"]
 
             assert (await call(c, "bash", command="echo hi"))["structuredContent"]["exit_code"] == 0
             assert (await call(c, "bash", command="exit 3"))["structuredContent"]["exit_code"] == 3

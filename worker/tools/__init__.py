@@ -5,10 +5,12 @@
 - ``files``: read, write, edit, list, glob and grep on those descriptors.
 - ``helper``: the process (one per worker) that runs them, as the tool user.
 - ``client``: the worker's side of it (``FileHelper``), which never blocks the worker's event loop.
+- ``code``: the code intelligence tools (tree-sitter and jedi), run by the same helper.
 """
 
 # The tool families the file helper serves: each module registers its handlers with
 # ``worker.tools.files.helper_tool`` when imported (the helper imports them all at start).
 HELPER_FAMILIES = (
     "worker.tools.files",
+    "worker.tools.code",
 )

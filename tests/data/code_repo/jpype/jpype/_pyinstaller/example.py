@@ -1,0 +1,5 @@
+import jpype
+
+print('+++ about to start JVM')
+jpype.startJVM()
+print('+++ JVM started')
