@@ -402,7 +402,7 @@ def test_a_cancelled_or_timed_out_scan_returns_partial_results(ws: Path) -> None
     stop.set()
     cancelled = call(make_ctx(ws), "symbols", stop=stop)
     assert cancelled.structured is not None and cancelled.structured["timed_out"] and "[stopped after" in cancelled.text
-    slow = make_ctx(ws, scan_time_budget=0.05)
+    slow = make_ctx(ws, scan_time_budget=0.0)  # spent before it starts: no race with a fast machine
     outline = ok(slow, "outline")
     assert outline["timed_out"] and outline["files_total"] < 600
 
