@@ -460,6 +460,13 @@ def test_edit_keeps_mode_crlf_and_foreign_bytes(ws: Path, ctx: FileToolContext) 
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
+def test_edit_new_lines_in_a_crlf_file_get_crlf(ws: Path, ctx: FileToolContext) -> None:
+    target = ws / "win.txt"
+    target.write_bytes(b"\xef\xbb\xbfa = 1\r\nb = 2\r\n")
+    ok(ctx, "edit", file_path="win.txt", old_string="a = 1", new_string="a = 1\nadded = 3")
+    assert target.read_bytes() == b"\xef\xbb\xbfa = 1\r\nadded = 3\r\nb = 2\r\n"
+
+
 def test_edit_refuses_binary_missing_and_directories(ws: Path, ctx: FileToolContext) -> None:
     (ws / "b.bin").write_bytes(b"\x7fELF\x00\x00abc")
     text = fails(ctx, "edit", file_path="b.bin", old_string="abc", new_string="x")

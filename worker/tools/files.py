@@ -62,6 +62,7 @@ from shared.file_tools import (
 )
 from shared.tools import ToolArgsError, validate_args
 from worker.tools.confine import PathError, Workspace
+from worker.tools.text import find_edit
 
 __all__ = [
     "DEFAULT_MAX_PATTERN_BYTES",
@@ -75,12 +76,15 @@ __all__ = [
     "FileToolContext",
     "FileToolResult",
     "HelperHandler",
+    "ProcessOutput",
     "Runner",
     "ToolError",
     "call_file_tool",
+    "child_env",
     "helper_tool",
-    "kill_running_rg",
+    "kill_running_children",
     "run_file_tool",
+    "run_process",
     "run_rg",
 ]
 
@@ -406,7 +410,10 @@ def _decode_line(raw: bytes) -> str:
     return text
 
 
-def _read(args: ReadArgs, ctx: FileToolContext) -> FileToolResult:
+def _read(args: ReadArgs, ctx: FileToolContext, budget: int | None = None) -> FileToolResult:
+    """``read``; ``budget`` (batch_read: what is left of the batch's output limit) replaces the read
+    limit as the bound of this file's output."""
+    cap = ctx.max_read_bytes if budget is None else budget
     fd, shown = _open_file(ctx, args.file_path)
     try:
         size = os.fstat(fd).st_size
@@ -439,7 +446,7 @@ def _read(args: ReadArgs, ctx: FileToolContext) -> FileToolResult:
             line_no += 1
             entry = _numbered(line_no, _cut_line(_decode_line(raw))) + "\n"
             cost = len(entry.encode())
-            if used + cost > ctx.max_read_bytes:
+            if used + cost > cap:
                 cut_by_bytes = True
                 break
             lines.append(entry)
@@ -453,10 +460,9 @@ def _read(args: ReadArgs, ctx: FileToolContext) -> FileToolResult:
     next_offset: int | None = None
     if cut_by_bytes:
         next_offset = last + 1
-        text += (
-            f"[output cut at the read limit of {ctx.max_read_bytes} bytes (max_read_bytes) after line "
-            f"{last}; continue with offset={next_offset}]\n"
-        )
+        bound = (f"the read limit of {ctx.max_read_bytes} bytes (max_read_bytes)" if budget is None else
+                 f"the batch's output limit ({ctx.max_read_bytes} bytes in all, max_read_bytes)")
+        text += f"[output cut at {bound} after line {last}; continue with offset={next_offset}]\n"
     elif more:
         next_offset = last + 1
         text += f"[showing lines {first}-{last}; the file has more lines, continue with offset={next_offset}]\n"
@@ -613,6 +619,27 @@ def _edit_snippet(text: str, start_line: int, end_line: int) -> str:
     return "\n".join(_numbered(n, _cut_line(_printable(lines[n - 1].removesuffix("\r")))) for n in range(lo, hi + 1))
 
 
+def _apply_edit(text: str, old_string: str, new_string: str, replace_all: bool, shown: str,
+                which: str = "") -> tuple[str, int, int, str]:
+    """Replace ``old_string`` in ``text`` by the rules of edit (and of each edit of multi_edit, named by
+    ``which``): (the new text, replacements, where the first is, new_string as written).  Line ends follow
+    the file's (``worker.tools.text.find_edit``).  Raises _ToolError when it is missing or not unique."""
+    old, new, count = find_edit(text, old_string, new_string)
+    if count == 0:
+        raise _ToolError(
+            f"{which}old_string was not found in {shown}; it must match exactly, including whitespace and "
+            "indentation (read the file to copy the text)"
+        )
+    if count > 1 and not replace_all:
+        raise _ToolError(
+            f"{which}old_string occurs {count} times in {shown}; add surrounding lines to make it unique, "
+            "or set replace_all=true to replace all of them"
+        )
+    at = text.index(old)
+    replaced = text.replace(old, new) if replace_all else text.replace(old, new, 1)
+    return replaced, count if replace_all else 1, at, new
+
+
 def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
     dir_fd, name, shown = _target(ctx, args.file_path, create=False)
     try:
@@ -630,24 +657,8 @@ def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
             raise _binary_error(shown, len(data), data, "edit only changes text files")
         # surrogateescape keeps bytes that are not UTF-8 exactly as they were
         text = data.decode("utf-8", "surrogateescape")
-        old, new = args.old_string, args.new_string
-        count = text.count(old)
-        if count == 0 and "\n" in old and "\r\n" not in old and "\r\n" in text:
-            # a CRLF file, while agents send "\n": match and write in the file's own line ending
-            old, new = old.replace("\n", "\r\n"), new.replace("\n", "\r\n")
-            count = text.count(old)
-        if count == 0:
-            raise _ToolError(
-                f"old_string was not found in {shown}; it must match exactly, including whitespace and "
-                "indentation (read the file to copy the text)"
-            )
-        if count > 1 and not args.replace_all:
-            raise _ToolError(
-                f"old_string occurs {count} times in {shown}; add surrounding lines to make it unique, "
-                "or set replace_all=true to replace all of them"
-            )
-        at = text.index(old)
-        replaced = text.replace(old, new) if args.replace_all else text.replace(old, new, 1)
+        replaced, replacements, at, new = _apply_edit(text, args.old_string, args.new_string, args.replace_all,
+                                                      shown)
         try:
             out = replaced.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:
@@ -660,7 +671,6 @@ def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
         _replace(dir_fd, name, out, _existing(dir_fd, name, shown))
     finally:
         os.close(dir_fd)
-    replacements = count if args.replace_all else 1
     start_line = text.count("\n", 0, at) + 1
     snippet = _edit_snippet(replaced, start_line, start_line + new.count("\n"))
     where = "first replacement" if replacements > 1 else "replacement"
@@ -1427,65 +1437,96 @@ def _grep(args: GrepArgs, ctx: FileToolContext, stop: threading.Event) -> FileTo
     return _format_grep(search, args, ctx, shown)
 
 
-# ---- rg ----------------------------------------------------------------------------------
+# ---- child processes (rg, git) ---------------------------------------------------------------
 
-_rg_lock = threading.Lock()
-_rg_running: set[int] = set()  # pids of rg processes run_rg has started and not yet reaped
+_children_lock = threading.Lock()
+_children: set[int] = set()  # pids of processes run_process has started and not yet reaped
 
 
-def kill_running_rg() -> None:
-    """SIGKILL every rg still running (each is in a session of its own): the process is about to exit."""
-    with _rg_lock:
-        for pid in _rg_running:
+def kill_running_children() -> None:
+    """SIGKILL every rg or git still running (each is in a session of its own): the process is about to exit."""
+    with _children_lock:
+        for pid in _children:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
 
 
-def _rg_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
+    """The environment of a child the helper runs: PATH, and the marker the gateway kills a lost
+    worker's processes by.  Nothing else of the helper's reaches it."""
     env = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")}
-    if "SANDBOX_WORKER" in os.environ:  # the marker the gateway kills a lost worker's processes by
+    if "SANDBOX_WORKER" in os.environ:
         env["SANDBOX_WORKER"] = os.environ["SANDBOX_WORKER"]
     return env
 
 
+class ProcessOutput(msgspec.Struct):
+    """What ``run_process`` got: the exit code (-9 when it was killed), stdout (the first
+    ``output_cap`` bytes), stderr (the first ``stderr_cap``), and why it ended early, if it did."""
 
-def run_rg(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit: float,
-           stop: threading.Event) -> tuple[int, bytes]:
-    """Run ``rg`` as a child of this process (the file helper: so as the tool user); see ``Runner``.
+    code: int
+    out: bytes
+    err: bytes = b""
+    killed: bool = False  # at the time limit, on stop, or (kill_at_cap) once the output cap was reached
+    capped: bool = False  # more output than output_cap came (and was dropped, or cut short by the kill)
+
+
+def run_process(argv: list[str], *, cwd_fd: int | None, stdin_fd: int | None, env: dict[str, str],
+                time_limit: float, stop: threading.Event, output_cap: int, kill_at_cap: bool = False,
+                stderr_cap: int = 0, pass_fds: tuple[int, ...] = ()) -> ProcessOutput:
+    """Run ``argv`` as a child of this process (the file helper: so as the tool user), bounded.
 
     Its working directory is the descriptor ``cwd_fd``, entered through ``/proc/self/fd/N`` by the
     child itself before it execs (a descriptor the child inherited, not a path looked up again);
-    ``stdin_fd`` is given as its stdin.  Output is read as it comes (the first RG_OUTPUT_CAP bytes
-    kept, the rest dropped, so rg never blocks on a full pipe); at ``time_limit`` or on ``stop`` it
-    is killed with SIGKILL and the exit code is -9.
+    ``stdin_fd`` is given as its stdin.  It runs in a session of its own, with no descriptor of ours
+    but those and ``pass_fds``.  Output is read as it comes: the first ``output_cap`` bytes are kept
+    and the rest is read and dropped, so the child never blocks on a full pipe, or (``kill_at_cap``)
+    the child is killed once the cap is reached.  With ``stderr_cap`` that much of stderr is kept too (else it is
+    /dev/null).  At ``time_limit`` seconds or once ``stop`` is set, its session is SIGKILLed.
     """
-    with _rg_lock:
+    with _children_lock:
         proc = subprocess.Popen(
             argv, stdin=stdin_fd if stdin_fd is not None else subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, cwd=f"/proc/self/fd/{cwd_fd}" if cwd_fd is not None else "/",
-            start_new_session=True, env=_rg_env(),
+            stderr=subprocess.PIPE if stderr_cap else subprocess.DEVNULL,
+            cwd=f"/proc/self/fd/{cwd_fd}" if cwd_fd is not None else "/",
+            start_new_session=True, env=env, pass_fds=pass_fds,
         )
-        _rg_running.add(proc.pid)
+        _children.add(proc.pid)
     assert proc.stdout is not None
-    out = bytearray()
+    out_fd = proc.stdout.fileno()
+    err_fd = proc.stderr.fileno() if proc.stderr is not None else -1
+    kept = {out_fd: bytearray(), err_fd: bytearray()}
+    caps = {out_fd: output_cap, err_fd: stderr_cap}
     deadline = time.monotonic() + time_limit
-    killed = False
+    killed = capped = False
     code = -9
     poller = select.poll()
-    poller.register(proc.stdout.fileno(), select.POLLIN)
+    open_fds = 0
+    for fd in (out_fd, err_fd):
+        if fd >= 0:
+            poller.register(fd, select.POLLIN)
+            open_fds += 1
     try:
-        while True:
+        while open_fds:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or stop.is_set():
                 killed = True
                 break
-            if not poller.poll(min(remaining, 0.05) * 1000):
-                continue
-            data = os.read(proc.stdout.fileno(), 1 << 20)
-            if not data:
+            for fd, _ in poller.poll(min(remaining, 0.05) * 1000):
+                data = os.read(fd, 1 << 20)
+                if not data:
+                    poller.unregister(fd)
+                    open_fds -= 1
+                    continue
+                buf = kept[fd]
+                room = caps[fd] - len(buf)
+                if len(data) > room and fd == out_fd:
+                    capped = True
+                if room > 0:
+                    buf += data[:room]
+            if capped and kill_at_cap:
+                killed = True
                 break
-            if len(out) < RG_OUTPUT_CAP:
-                out += data[: RG_OUTPUT_CAP - len(out)]
         if not killed:
             try:
                 code = proc.wait(max(deadline - time.monotonic(), 0.01))
@@ -1496,10 +1537,21 @@ def run_rg(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
         proc.stdout.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
         proc.wait()
-        with _rg_lock:
-            _rg_running.discard(proc.pid)
-    return (-9 if killed else code), bytes(out)
+        with _children_lock:
+            _children.discard(proc.pid)
+    return ProcessOutput(-9 if killed else code, bytes(kept[out_fd]), bytes(kept[err_fd]), killed, capped)
+
+
+def run_rg(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit: float,
+           stop: threading.Event) -> tuple[int, bytes]:
+    """Run ``rg`` with ``run_process`` (see ``Runner``): the first RG_OUTPUT_CAP bytes of its output
+    are kept, the rest dropped; at ``time_limit`` or on ``stop`` it is killed and the exit code is -9."""
+    result = run_process(argv, cwd_fd=cwd_fd, stdin_fd=stdin_fd, env=child_env(), time_limit=time_limit,
+                         stop=stop, output_cap=RG_OUTPUT_CAP)
+    return result.code, result.out
 
 
 # ---- the family's handlers -----------------------------------------------------------------
