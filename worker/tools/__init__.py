@@ -11,4 +11,5 @@
 # ``worker.tools.files.helper_tool`` when imported (the helper imports them all at start).
 HELPER_FAMILIES = (
     "worker.tools.files",
+    "worker.tools.edits",
 )
