@@ -13,6 +13,7 @@ import contextlib
 import copy
 import os
 import signal
+import subprocess
 import sys
 import warnings
 from collections import defaultdict
@@ -23,7 +24,13 @@ import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
 from gateway.mcp_servers import McpServers
-from shared import edit_tools, file_tools, job_tools, mcp_server_tools  # noqa: F401  (they register their tools)
+from shared import (  # noqa: F401  (they register their tools)
+    edit_tools,
+    file_tools,
+    git_tools,
+    job_tools,
+    mcp_server_tools,
+)
 from shared import protocol as p
 from shared.tools import TOOLS, call_result_for, output_schema
 from tests.helpers import McpClient, async_until, run, text_of
@@ -77,7 +84,7 @@ def test_hints_follow_the_issue() -> None:
     hints = {name: spec.listing()["annotations"] for name, spec in TOOLS.items()}
     read_only = {n for n, h in hints.items() if h["readOnlyHint"]}
     assert read_only == {"read", "list", "glob", "grep", "job_output", "job_list", "mcp_server_list",
-                         "mcp_server_discover_tools", "batch_read"}
+                         "mcp_server_discover_tools", "batch_read", "git_status", "git_diff", "git_log"}
     destructive = {n for n, h in hints.items() if h["destructiveHint"]}
     assert {"bash", "write", "edit", "job_kill", "mcp_server_stop", "patch", "multi_edit"} <= destructive
     open_world = {n for n, h in hints.items() if h["openWorldHint"]}
@@ -315,12 +322,27 @@ EXERCISED_ELSEWHERE: dict[str, list[tuple[dict[str, Any], bool]]] = {
                    ({"file_path": "e.txt", "edits": [{"old_string": "absent", "new_string": "x"}]}, True)],
     "patch": [({"patch": PATCH, "dry_run": True}, False), ({"patch": PATCH}, False), ({"patch": PATCH}, True),
               ({"patch": "not a diff"}, True)],
+    "git_status": [({"repository": "repo"}, False), ({"repository": "repo", "untracked": "all", "ignored": True,
+                                                      "max_entries": 1}, False), ({}, True)],
+    "git_diff": [({"repository": "repo"}, False), ({"repository": "repo", "base": "HEAD", "stat_only": True}, False),
+                 ({"repository": "repo", "base": "no-such-revision"}, True)],
+    "git_log": [({"repository": "repo"}, False), ({"repository": "repo", "author": "nobody-at-all"}, False),
+                ({"repository": "repo", "revision": "no-such-revision"}, True)],
 }
 
 
-def test_edit_tools_results_validate(gateway) -> None:
-    """patch, multi_edit and batch_read: success and error results against their declared schemas."""
+def test_edit_and_git_tools_results_validate(gateway) -> None:
+    """patch, multi_edit, batch_read and the git tools: success and error results against their schemas."""
     (gateway.workspace / "e.txt").write_text("one\ntwo\n")
+    repo = gateway.workspace / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    (repo / "f.txt").write_text("f\n")
+    subprocess.run([*git, "add", "f.txt"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], cwd=repo, check=True)
+    (repo / "f.txt").write_text("changed\n")
+    (repo / "new.txt").write_text("untracked\n")
 
     async def main() -> None:
         async with McpClient.connect(gateway.url) as c:

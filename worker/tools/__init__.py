@@ -12,4 +12,5 @@
 HELPER_FAMILIES = (
     "worker.tools.files",
     "worker.tools.edits",
+    "worker.tools.git",
 )
