@@ -15,7 +15,9 @@ limit) and the text rules of ``worker.tools.text`` (encoding, BOM, line ends, hu
    those temporary files and changes nothing.
 2. *Commit*: only renames, in the descriptors of the directories resolved in phase 1.  Each replaced
    file is first hard-linked to ``.NAME.T.patch-old``, then ``.NAME.T.patch-new`` is renamed over it
-   (atomic: readers see the old or the new content); each deleted (or renamed-away) file is renamed
+   (atomic: readers see the old or the new content; on a filesystem without hard links the old file
+   is renamed to ``patch-old`` instead, and the name is missing for the moment between the two
+   renames); each deleted (or renamed-away) file is renamed
    to ``.NAME.T.patch-old``; each created (or renamed-to) file is renamed from its ``patch-new`` with
    ``RENAME_NOREPLACE``; directories a new file needs are made then.  Every step is journalled; if
    one fails, the journal is undone in reverse (the ``patch-old`` files renamed back, new files and
@@ -770,6 +772,8 @@ def _new_content(change: _Change, ctx: FileToolContext, crlf: bool, files: int, 
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _RENAME_NOREPLACE = 1
+# link(2) failures that mean "this filesystem (or its policy) gives no second name to this file"
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK})
 
 
 def _rename(src_dir: int, src: str, dst_dir: int, dst: str, *, replace: bool) -> None:
@@ -872,13 +876,19 @@ def _commit(changes: list[_Change], token: str, opened: list[int]) -> None:
             place = change.source
             assert place is not None and change.new_temp is not None
             old = _temp_name(place.name, token, _OLD)
-            _link(place.dir_fd, place.name, old)
+            try:
+                _link(place.dir_fd, place.name, old)
+                journal.done(f"kept the old {place.shown}", functools.partial(_unlink_quietly, place.dir_fd, old))
+            except OSError as exc:
+                if exc.errno not in _NO_HARD_LINKS:
+                    raise
+                # a filesystem without hard links: the old file moves aside (for a moment the name is absent)
+                _rename(place.dir_fd, place.name, place.dir_fd, old, replace=False)
             change.old_temp = old
-            journal.done(f"kept the old {place.shown}", functools.partial(_unlink_quietly, place.dir_fd, old))
+            undo = functools.partial(_rename, place.dir_fd, old, place.dir_fd, place.name, replace=True)
+            journal.done(f"set the old {place.shown} aside", undo)
             _rename(place.dir_fd, change.new_temp, place.dir_fd, place.name, replace=True)
             change.new_temp = None
-            journal.done(f"replaced {place.shown}",
-                         functools.partial(_rename, place.dir_fd, old, place.dir_fd, place.name, replace=True))
         # deleted and renamed-away files
         for change in changes:
             if change.action not in ("delete", "rename"):
