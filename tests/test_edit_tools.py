@@ -503,3 +503,62 @@ def test_parsing_a_large_patch_is_bounded_in_memory(ws: Path, ctx: FileToolConte
         tracemalloc.stop()
     assert peak < 40 * len(diff), peak
     assert (ws / "big.txt").read_text().startswith("ROW 0\nrow 1\nrow 2\nROW 3\n")
+
+
+def test_binary_files_are_renamed_copied_chmodded_and_deleted_as_git_describes_them(
+        ws: Path, ctx: FileToolContext) -> None:
+    """git describes these without content (no hunks): the file is taken as it is, whatever it holds."""
+    git(ws, "init", "-q", ".")
+    png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) * 8
+    (ws / "img.png").write_bytes(png)
+    (ws / "tool.bin").write_bytes(b"\x7fELF\0\0\0" + bytes(100))
+    (ws / "gone.bin").write_bytes(b"\0\1\2\3" * 100)
+    (ws / "copied.bin").write_bytes(b"\0copy me\0")
+    git(ws, "add", "-A")
+    git(ws, "commit", "-qm", "binaries")
+    (ws / "assets").mkdir()
+    (ws / "img.png").rename(ws / "assets/img.png")
+    (ws / "tool.bin").chmod(0o755)
+    (ws / "gone.bin").unlink()
+    (ws / "copy2.bin").write_bytes(b"\0copy me\0")
+    git(ws, "add", "-A")
+    diff = git(ws, "diff", "--cached", "-M", "-C", "--find-copies-harder")
+    after = snapshot(ws)
+    assert "Binary files a/gone.bin and /dev/null differ" in diff and "rename to assets/img.png" in diff
+    git(ws, "reset", "-q", "--hard")
+    git(ws, "clean", "-fdq")
+    inode = (ws / "img.png").stat().st_ino
+    before = snapshot(ws)
+    real = edits._rename
+    for fail_at in range(1, 6):  # the move rolled back at each of its steps, like the rest
+        calls = 0
+
+        def flaky(*a: Any, fail_at: int = fail_at, **kw: Any) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == fail_at:
+                raise OSError(5, "Input/output error", "injected")
+            real(*a, **kw)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(edits, "_rename", flaky)
+            assert "every file was put back" in fails(ctx, "patch", patch=diff)
+        assert snapshot(ws) == before and leftovers(ws) == [] and (ws / "img.png").stat().st_ino == inode
+    result = ok(ctx, "patch", patch=diff)
+    assert snapshot(ws) == after
+    assert (ws / "assets/img.png").stat().st_ino == inode  # moved, not copied
+    actions = {f["path"]: f["action"] for f in result.structured["files"]}  # type: ignore[index]
+    assert actions == {"assets/img.png": "rename", "tool.bin": "modify", "gone.bin": "delete", "copy2.bin": "copy"}
+    # a deleted binary file that is not the one the diff names (its blob id) is not deleted
+    git(ws, "reset", "-q", "--hard")
+    git(ws, "clean", "-fdq")
+    (ws / "gone.bin").write_bytes(b"something else")
+    text = fails(ctx, "patch", patch=diff)
+    assert "gone.bin, but the file is not the one the diff names" in text
+    assert (ws / "img.png").exists() and not (ws / "assets").exists()
+    # and a binary patch with content is still refused
+    git(ws, "checkout", "-q", "--", "gone.bin")
+    (ws / "img.png").write_bytes(png + b"more")
+    git(ws, "add", "img.png")
+    binary = git(ws, "diff", "--cached", "--binary")
+    assert "GIT binary patch" in binary and "binary patch" in fails(ctx, "patch", patch=binary)

@@ -281,6 +281,7 @@ Action = Literal["modify", "create", "delete", "rename", "copy"]
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 _OCTAL = re.compile(r"[0-7]{3}")
 _GIT_MODES = {"100644", "100755"}
+_INDEX = re.compile(r"index ([0-9a-f]{4,64})\.\.[0-9a-f]{4,64}")
 
 
 class FileDiff(NamedTuple):
@@ -294,6 +295,7 @@ class FileDiff(NamedTuple):
     new_mode: str | None  # a git mode the patch sets (new file mode, or new mode of a mode change)
     git_names: bool  # the names came from rename/copy lines, which -p does not strip
     bom: bool  # the new side's first line started with a BOM (a new file gets one)
+    old_blob: str | None = None  # git's (abbreviated) blob id of the old content, from the "index" line
 
 
 def _unquote(name: str) -> str:
@@ -383,7 +385,10 @@ def parse_patch(diff: str) -> tuple[list[FileDiff], bool]:
         info = list(pf.patch_info or [])
         source, target = _name(pf.source_file), _name(pf.target_file)
         what = f"file {number} of the patch ({target or source})"
-        if pf.is_binary_file:
+        index = next((m for m in map(_INDEX.match, info) if m), None)
+        old_blob = index[1] if index is not None and set(index[1]) != {"0"} else None
+        if pf.is_binary_file and (target is not None or source is None):
+            # (a deleted binary file is fine: nothing to apply, and its blob id says what is deleted)
             raise ToolError(f"{what} is a binary patch, which patch does not apply (write the file with the write "
                             "tool, encoding base64); nothing was changed")
         if pf.is_symlink or pf.is_submodule:
@@ -415,7 +420,7 @@ def parse_patch(diff: str) -> tuple[list[FileDiff], bool]:
         if action == "modify" and not hunks and new_mode is None:
             raise ToolError(f"{what} has no hunks and changes nothing; nothing was changed")
         files.append(FileDiff(number, source, target, action, hunks, new_mode, git_names,
-                              any(bom for _, bom in converted)))
+                              any(bom for _, bom in converted), old_blob))
     return files, crlf
 
 
@@ -471,6 +476,7 @@ class _Change:
         self.old_temp: str | None = None  # .NAME.T.patch-old in source.dir_fd, once the commit made it
         self.offsets: list[int] = []
         self.mode: str | None = None
+        self.move = False  # a rename that changes nothing inside: the file itself moves (any content)
 
     @property
     def action(self) -> Action:
@@ -722,49 +728,98 @@ def _modify_place(ctx: FileToolContext, source: str, target: str, opened: list[i
     raise ToolError(f"file not found: {_printable(target)}")
 
 
+def _hash_file(place: _Place, shown: str) -> tuple[str, str, os.stat_result]:
+    """sha256 and git's blob id of the file at ``place`` (read in chunks: any size), and its fstat."""
+    fd = _open_file_at(place.dir_fd, place.name, shown)
+    try:
+        st = os.fstat(fd)
+        sha256 = hashlib.sha256()
+        blob = hashlib.sha1(f"blob {st.st_size}\0".encode(), usedforsecurity=False)
+        while chunk := os.read(fd, 1 << 20):
+            sha256.update(chunk)
+            blob.update(chunk)
+    finally:
+        os.close(fd)
+    return sha256.hexdigest(), blob.hexdigest(), st
+
+
+def _read_raw(place: _Place, shown: str, ctx: FileToolContext) -> tuple[bytes, os.stat_result]:
+    """The bytes of the file at ``place``, any content (binary too), bounded by the write limit."""
+    fd = _open_file_at(place.dir_fd, place.name, shown)
+    try:
+        st = os.fstat(fd)
+        data = _read_all(fd, ctx.max_write_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > ctx.max_write_bytes:
+        raise ToolError(f"{shown} is over the write limit of {ctx.max_write_bytes} bytes (max_write_bytes)")
+    return data, st
+
+
 def _new_content(change: _Change, ctx: FileToolContext, crlf: bool, files: int, token: str, dry_run: bool,
                  digest: Any) -> None:
-    """Read the change's source, apply its hunks, and (unless a dry run) write the result to a temporary file."""
+    """Read the change's source, apply its hunks, and (unless a dry run) write the result to a temporary file.
+
+    A change without hunks (a rename, copy, mode change or delete git describes without content) takes
+    the file as it is, whatever it holds: a pure rename moves the file itself, a delete checks it against
+    the blob id of the diff's ``index`` line when there is one."""
     diff = change.diff
     where = f"file {diff.number} of the patch"
-    if change.source is not None:
-        try:
-            data, st = _read_text(change.source.dir_fd, change.source.name, change.source.shown, ctx, "patch")
-        except ToolError as exc:
-            raise ToolError(f"{where}: {exc}; nothing was changed") from None
-        if (st.st_ino, st.st_dev) != (change.stat.st_ino, change.stat.st_dev):  # type: ignore[union-attr]
-            raise ToolError(f"{change.source.shown} was replaced while the patch was being prepared; nothing was "
-                            "changed (try again)")
+    source = change.source
+    data = b""
+    st: os.stat_result | None = None
+    try:
+        if source is not None and not diff.hunks and (diff.action == "delete" or (
+                diff.action == "rename" and diff.new_mode is None)):
+            sha256, blob, st = _hash_file(source, source.shown)
+            if diff.old_blob is not None and not blob.startswith(diff.old_blob):
+                verb = "deletes" if diff.action == "delete" else "renames"
+                raise ToolError(f"{where} {verb} {source.shown}, but the file is not the one the diff names (blob "
+                                f"{diff.old_blob}, the file's is {blob[:len(diff.old_blob)]}): it changed since the "
+                                "diff was made; nothing was changed")
+            change.move = diff.action == "rename"
+            digest.update(f"{source.shown}\0{sha256}".encode("utf-8", "surrogateescape"))
+        elif source is not None and not diff.hunks:
+            data, st = _read_raw(source, source.shown, ctx)
+            digest.update(f"{source.shown}\0".encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest())
+        elif source is not None:
+            data, st = _read_text(source.dir_fd, source.name, source.shown, ctx, "patch")
+            digest.update(f"{source.shown}\0".encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest())
+    except ToolError as exc:
+        raise ToolError(f"{where}: {exc}; nothing was changed") from None
+    if st is not None:
+        before = change.stat
+        assert before is not None
+        if (st.st_ino, st.st_dev) != (before.st_ino, before.st_dev):
+            raise ToolError(f"{change.shown} was replaced while the patch was being prepared; nothing was changed "
+                            "(try again)")
         change.stat = st
-        digest.update(f"{change.source.shown}\0".encode("utf-8", "surrogateescape"))
-        digest.update(hashlib.sha256(data).digest())
-    else:
-        data, st = b"", None
     if change.target is not None and change.action != "modify":
         digest.update(f"{change.target.shown}\0absent\0".encode("utf-8", "surrogateescape"))
-    if change.action == "delete" and not diff.hunks:
-        return  # git's --irreversible-delete: the file goes whatever it holds
-    decoded = tx.decode(data) if change.source is not None else tx.Decoded("", diff.bom)
-    newline = tx.newline_of(decoded.text) if "\n" in decoded.text else ("\r\n" if crlf else "\n")
-    bodies, ends = tx.split_lines(decoded.text)
-    try:
-        new_bodies, new_ends, change.offsets = tx.apply_hunks(bodies, ends, diff.hunks, newline)
-    except tx.HunkFailed as exc:
-        raise _hunk_failure(exc, change, bodies, files) from None
-    if change.action == "delete":
-        if new_bodies:
-            raise ToolError(f"{where} deletes {change.shown}, but the file has {len(new_bodies)} lines the diff does "
-                            "not list (it changed since the diff was made); nothing was changed")
+    if change.move or (change.action == "delete" and not diff.hunks):
         return
-    out = _encode(tx.join_lines(new_bodies, new_ends), decoded.bom, f"the new content of {change.shown}")
-    if len(out) > ctx.max_write_bytes:
-        raise ToolError(f"{where}: {change.shown} would be {len(out)} bytes, over the write limit of "
+    if diff.hunks or source is None:
+        decoded = tx.decode(data) if source is not None else tx.Decoded("", diff.bom)
+        newline = tx.newline_of(decoded.text) if "\n" in decoded.text else ("\r\n" if crlf else "\n")
+        bodies, ends = tx.split_lines(decoded.text)
+        try:
+            new_bodies, new_ends, change.offsets = tx.apply_hunks(bodies, ends, diff.hunks, newline)
+        except tx.HunkFailed as exc:
+            raise _hunk_failure(exc, change, bodies, files) from None
+        if change.action == "delete":
+            if new_bodies:
+                raise ToolError(f"{where} deletes {change.shown}, but the file has {len(new_bodies)} lines the diff "
+                                "does not list (it changed since the diff was made); nothing was changed")
+            return
+        data = _encode(tx.join_lines(new_bodies, new_ends), decoded.bom, f"the new content of {change.shown}")
+    if len(data) > ctx.max_write_bytes:
+        raise ToolError(f"{where}: {change.shown} would be {len(data)} bytes, over the write limit of "
                         f"{ctx.max_write_bytes} bytes (max_write_bytes); nothing was changed")
     # a new file's default mode is not news; an executable one, or a mode change, is
     change.mode = diff.new_mode if change.action != "create" or diff.new_mode == "100755" else None
     if not dry_run:
         assert change.target is not None
-        change.new_temp = _write_temp(change.target, token, out, st if change.action != "create" else None,
+        change.new_temp = _write_temp(change.target, token, data, st if change.action != "create" else None,
                                       diff.new_mode)
 
 
@@ -905,8 +960,16 @@ def _commit(changes: list[_Change], token: str, opened: list[int]) -> None:
             if change.action not in ("create", "rename", "copy"):
                 continue
             place = change.target
-            assert place is not None and change.new_temp is not None
+            assert place is not None
             dir_fd = _make_dirs(place, made, journal, opened) if place.missing else place.dir_fd
+            if change.move:  # the file itself, from where the removal set it aside
+                assert change.source is not None and change.old_temp is not None
+                _rename(change.source.dir_fd, change.old_temp, dir_fd, place.name, replace=False)
+                journal.done(f"moved {change.source.shown} to {place.shown}", functools.partial(
+                    _rename, dir_fd, place.name, change.source.dir_fd, change.old_temp, replace=False))
+                change.old_temp = None
+                continue
+            assert change.new_temp is not None
             _rename(place.dir_fd, change.new_temp, dir_fd, place.name, replace=False)
             change.new_temp = None
             journal.done(f"created {place.shown}", functools.partial(os.unlink, place.name, dir_fd=dir_fd))
