@@ -562,3 +562,11 @@ def test_binary_files_are_renamed_copied_chmodded_and_deleted_as_git_describes_t
     git(ws, "add", "img.png")
     binary = git(ws, "diff", "--cached", "--binary")
     assert "GIT binary patch" in binary and "binary patch" in fails(ctx, "patch", patch=binary)
+
+
+def test_new_files_of_one_name_in_new_directories(ws: Path, ctx: FileToolContext) -> None:
+    """Their new contents wait in the same (deepest existing) directory: their temporary names differ."""
+    diff = "".join(f"--- /dev/null\n+++ b/new/{d}/same.txt\n@@ -0,0 +1 @@\n+{d}\n" for d in "abc")
+    ok(ctx, "patch", patch=diff)
+    assert [(ws / f"new/{d}/same.txt").read_text() for d in "abc"] == ["a\n", "b\n", "c\n"]
+    assert leftovers(ws) == []

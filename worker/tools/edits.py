@@ -7,12 +7,12 @@ limit) and the text rules of ``worker.tools.text`` (encoding, BOM, line ends, hu
 
 **patch is all or nothing.**  It runs in two phases:
 
-1. *Prepare* (nothing visible changes): the diff is parsed (``unidiff``), every file it names is
-   resolved beneath the workspace and read, every hunk is applied in memory, and each new content is
-   written to ``.NAME.T.patch-new`` in the directory of the file it replaces (T: one random token per
-   call), fsynced, with the old file's mode and owner.  Any failure here (a hunk that does not fit, a
-   path outside the workspace, a binary file, a file that exists where the diff creates one) removes
-   those temporary files and changes nothing.
+1. *Prepare* (no file of the patch changes): the diff is parsed (``unidiff``), every file it names
+   is resolved beneath the workspace and read, every hunk is applied in memory, and each new content
+   is written to ``.NAME.T.patch-new`` in the directory of the file it replaces (T: a random token of
+   the call and the file's number in the patch), fsynced, with the old file's mode and owner.  Any
+   failure here (a hunk that does not fit, a path outside the workspace, a binary file, a file that
+   exists where the diff creates one) removes those temporary files and changes nothing.
 2. *Commit*: only renames, in the descriptors of the directories resolved in phase 1.  Each replaced
    file is first hard-linked to ``.NAME.T.patch-old``, then ``.NAME.T.patch-new`` is renamed over it
    (atomic: readers see the old or the new content; on a filesystem without hard links the old file
@@ -483,9 +483,11 @@ class _Change:
         return self.diff.action
 
 
-def _temp_name(name: str, token: str, kind: str) -> str:
+def _temp_name(name: str, token: str, number: int, kind: str) -> str:
+    """``.NAME.T.kind``: T is the call's token and the file's number in the patch (two new files of one
+    name in new directories wait in the same existing directory)."""
     prefix = os.fsdecode(os.fsencode(name)[:100])  # leaves room for the suffix in a 255-byte name
-    return f".{prefix}.{token}.{kind}"
+    return f".{prefix}.{token}-{number}.{kind}"
 
 
 def _dir_key(fd: int) -> tuple[int, int]:
@@ -594,10 +596,11 @@ def _executable(mode: int, git_mode: str | None) -> int:
     return mode
 
 
-def _write_temp(place: _Place, token: str, data: bytes, like: os.stat_result | None, git_mode: str | None) -> str:
+def _write_temp(place: _Place, token: str, number: int, data: bytes, like: os.stat_result | None,
+                git_mode: str | None) -> str:
     """``data`` in a new ``.NAME.T.patch-new`` in the place's directory, fsynced, with ``like``'s mode and
     owner (a new file: the default mode), then the mode the diff sets."""
-    temp = _temp_name(place.name, token, _NEW)
+    temp = _temp_name(place.name, token, number, _NEW)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666,
                  dir_fd=place.dir_fd)
     try:
@@ -819,8 +822,8 @@ def _new_content(change: _Change, ctx: FileToolContext, crlf: bool, files: int, 
     change.mode = diff.new_mode if change.action != "create" or diff.new_mode == "100755" else None
     if not dry_run:
         assert change.target is not None
-        change.new_temp = _write_temp(change.target, token, data, st if change.action != "create" else None,
-                                      diff.new_mode)
+        change.new_temp = _write_temp(change.target, token, diff.number, data,
+                                      st if change.action != "create" else None, diff.new_mode)
 
 
 # ---- patch: committing ----------------------------------------------------------------------
@@ -930,7 +933,7 @@ def _commit(changes: list[_Change], token: str, opened: list[int]) -> None:
                 continue
             place = change.source
             assert place is not None and change.new_temp is not None
-            old = _temp_name(place.name, token, _OLD)
+            old = _temp_name(place.name, token, change.diff.number, _OLD)
             try:
                 _link(place.dir_fd, place.name, old)
                 journal.done(f"kept the old {place.shown}", functools.partial(_unlink_quietly, place.dir_fd, old))
@@ -950,7 +953,7 @@ def _commit(changes: list[_Change], token: str, opened: list[int]) -> None:
                 continue
             place = change.source
             assert place is not None
-            old = _temp_name(place.name, token, _OLD)
+            old = _temp_name(place.name, token, change.diff.number, _OLD)
             _rename(place.dir_fd, place.name, place.dir_fd, old, replace=False)
             change.old_temp = old
             journal.done(f"removed {place.shown}",
@@ -978,7 +981,7 @@ def _commit(changes: list[_Change], token: str, opened: list[int]) -> None:
         if failed:
             raise ToolError(
                 f"the patch could not be committed ({_reason(exc)}), and putting the files back failed for: "
-                f"{'; '.join(failed)}. The old contents are kept in the .NAME.{token}.{_OLD} files beside them"
+                f"{'; '.join(failed)}. The old contents are kept in the .NAME.{token}-N.{_OLD} files beside them"
             ) from None
         if isinstance(exc, OSError | ToolError):
             raise ToolError(f"the patch could not be committed ({_reason(exc)}); every file was put back as it "
