@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import shlex
 import shutil
 import tempfile
@@ -22,9 +23,10 @@ from typing import Any
 import pytest
 
 from shared.edit_tools import MAX_PATCH_BYTES
-from tests.helpers import SCALE, GatewayProcess, McpClient, run, text_of
+from tests.helpers import SCALE, GatewayProcess, McpClient, async_wait_for, run, text_of
 from tests.helpers import call_tool as call
 from tests.test_edit_tools import change_repo, git, leftovers, make_repo, snapshot
+from tests.test_file_confinement import SWAPPER, _pipelined, _root_only_dir, _snapshot, _temp_files
 from worker.procs import children_of
 
 ROOT = os.geteuid() == 0
@@ -44,7 +46,8 @@ def base() -> Iterator[Path]:
 
 
 def gateway(ws: Path, *args: str, workers: int = 2) -> GatewayProcess:
-    return GatewayProcess(ws, "--no-mcp-servers", "--run-as", "nobody" if ROOT else "-", *args, workers=workers)
+    run_as = [] if "--run-as" in args else ["--run-as", "nobody" if ROOT else "-"]
+    return GatewayProcess(ws, "--no-mcp-servers", *run_as, *args, workers=workers)
 
 
 def ok(result: dict[str, Any]) -> dict[str, Any]:
@@ -330,3 +333,56 @@ def test_git_diff_is_bounded_through_the_gateway(base: Path) -> None:
         run(main())
     finally:
         gw.stop()
+
+
+# ---- a directory and a symlink out, exchanged while the tools aim at them -------------------------
+
+
+@pytest.mark.skipif(not ROOT, reason="needs root: a root-only directory, and tools run as root")
+def test_a_swapped_symlink_never_leads_an_edit_tool_to_root_only_files(base: Path) -> None:
+    """As tests/test_file_confinement.py does for the file tools: a background job exchanges ``d`` (a
+    directory) and ``l`` (a symlink to a root-only directory outside) in a tight loop while patch
+    (modify and create), multi_edit and batch_read aim at ``d``, 300 calls each, the tools running as
+    root (``--run-as -``) so that only the resolver stands in the way.  Nothing in the root-only directory
+    is shown, changed or created, and no temporary file is left anywhere."""
+    token = secrets.token_hex(8)
+    secret_dir, before = _root_only_dir(base, token)
+    ws = base / "ws"
+    gw = gateway(ws, "--run-as", "-")
+    try:
+        async def main() -> list[tuple[tuple[str, dict[str, Any]], dict[str, Any]]]:
+            async with McpClient.connect(gw.url) as c:
+                ok(await c.bash(f"mkdir d && printf 'decoy\\n' > d/secret.txt && ln -s {secret_dir} l"))
+                job = await call(c, "bash", command=SWAPPER, run_in_background=True)
+                await async_wait_for(lambda: (ws / ".swaps").exists(), 30, "the swapper to run")
+                calls: list[tuple[str, dict[str, Any]]] = []
+                for i in range(300):
+                    calls += [
+                        ("patch", {"patch": "--- a/d/secret.txt\n+++ b/d/secret.txt\n@@ -1 +1,2 @@\n decoy\n+#\n"}),
+                        ("patch", {"patch": f"--- /dev/null\n+++ b/d/new-{i}.txt\n@@ -0,0 +1 @@\n+created\n"}),
+                        ("multi_edit", {"file_path": "d/secret.txt", "edits": [
+                            {"old_string": "decoy\n", "new_string": "decoy\n!\n"}]}),
+                        ("batch_read", {"files": [{"file_path": "d/secret.txt"},
+                                                  {"file_path": "d/only-in-root-dir.txt"}]}),
+                    ]
+                results = await _pipelined(c, calls)
+                await call(c, "job_kill", job_id=job["structuredContent"]["job_id"])
+                return list(zip(calls, results, strict=True))
+
+        outcomes = run(main())
+    finally:
+        gw.stop()
+    leaks = [(name, text_of(result)) for (name, _), result in outcomes
+             if token in text_of(result) or "only-in-root-dir.txt <==\n     1" in text_of(result)]
+    assert not leaks, leaks[:3]
+    assert _snapshot(secret_dir) == before
+    assert leftovers(base) == [] and not _temp_files(base)
+    # the race went both ways for every tool: some calls got through to d, some were refused
+    for tool in ("patch", "multi_edit", "batch_read"):
+        done = [result for (name, _), result in outcomes if name == tool]
+        worked = [r for r in done if not r["isError"] and (
+            tool != "batch_read" or text_of(r).startswith("==> d/secret.txt <==\n     1\tdecoy"))]
+        assert worked and len(worked) < len(done), (tool, len(worked), len(done))
+        odd = {text_of(r).splitlines()[0] for r in done if r["isError"] and "outside the workspace" not in text_of(r)
+               and "changed while" not in text_of(r) and "kept changing" not in text_of(r)}
+        assert not odd, odd

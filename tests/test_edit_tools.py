@@ -15,6 +15,7 @@ import itertools
 import os
 import stat
 import subprocess
+import threading
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ import pytest
 from shared.edit_tools import MAX_PATCH_BYTES, MAX_PATCH_FILES
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from worker.tools import edits
-from worker.tools.files import FileToolContext, FileToolResult, run_file_tool
+from worker.tools.files import FileToolContext, FileToolResult, call_file_tool, run_file_tool
 
 MIB = 1024 * 1024
 NAMES = ("patch", "multi_edit", "batch_read")
@@ -570,3 +571,55 @@ def test_new_files_of_one_name_in_new_directories(ws: Path, ctx: FileToolContext
     ok(ctx, "patch", patch=diff)
     assert [(ws / f"new/{d}/same.txt").read_text() for d in "abc"] == ["a\n", "b\n", "c\n"]
     assert leftovers(ws) == []
+
+
+def test_concurrent_writers_leave_whole_states(ws: Path, ctx: FileToolContext) -> None:
+    """patch and multi_edit on one file from 8 threads at once: every call applies whole or is refused
+    because the file changed under it (then changes nothing), and no update is lost: each checks the
+    file under its lock just before its rename."""
+    (ws / "f.txt").write_text("decoy\n")
+    patch = validate_args("patch", {"patch": "--- a/f.txt\n+++ b/f.txt\n@@ -1 +1,2 @@\n decoy\n+#\n"})
+    edit = validate_args("multi_edit", {"file_path": "f.txt", "edits": [{"old_string": "decoy\n",
+                                                                        "new_string": "decoy\n!\n"}]})
+    applied = {"patch": 0, "multi_edit": 0}
+    refusals: list[str] = []
+    lock = threading.Lock()
+
+    def work(tool: str, args: Any) -> None:
+        for _ in range(150):
+            result = call_file_tool(tool, args, ctx)
+            with lock:
+                if result.is_error:
+                    refusals.append(result.text)
+                else:
+                    applied[tool] += 1
+
+    threads = [threading.Thread(target=work, args=("patch", patch)) for _ in range(4)]
+    threads += [threading.Thread(target=work, args=("multi_edit", edit)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = (ws / "f.txt").read_text().splitlines()
+    assert lines[0] == "decoy" and set(lines[1:]) <= {"#", "!"}
+    assert (lines.count("#"), lines.count("!")) == (applied["patch"], applied["multi_edit"])
+    assert all("changed while" in r or "replaced while" in r for r in refusals), {r[:80] for r in refusals}
+    assert leftovers(ws) == [] and [n for n in os.listdir(ws) if n != "f.txt"] == []
+
+
+def test_a_file_locked_by_another_process_is_not_replaced(ws: Path, ctx: FileToolContext,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    import worker.tools.files as files
+
+    monkeypatch.setattr(files, "LOCK_WAIT", 0.2)
+    (ws / "f.txt").write_text("a\nb\n")
+    with open(ws / "f.txt") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        for tool, args in [("multi_edit", {"file_path": "f.txt", "edits": [{"old_string": "a", "new_string": "A"}]}),
+                           ("edit", {"file_path": "f.txt", "old_string": "a", "new_string": "A"}),
+                           ("patch", {"patch": "--- a/f.txt\n+++ b/f.txt\n@@ -1 +1 @@\n-a\n+A\n"})]:
+            assert "f.txt is locked (flock) by another process; nothing was changed" in fails(ctx, tool, **args)
+    assert (ws / "f.txt").read_text() == "a\nb\n" and leftovers(ws) == [] and os.listdir(ws) == ["f.txt"]
+    ok(ctx, "multi_edit", file_path="f.txt", edits=[{"old_string": "a", "new_string": "A"}])

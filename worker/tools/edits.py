@@ -86,6 +86,7 @@ from worker.tools.files import (
     _replace,
     _target,
     helper_tool,
+    replacing,
 )
 
 __all__ = ["LARGE_PATCH_BYTES", "apply_patch", "batch_read", "multi_edit"]
@@ -173,7 +174,7 @@ def _regions(text: str, spans: list[tuple[int, int]]) -> str:
 def multi_edit(args: MultiEditArgs, ctx: FileToolContext) -> FileToolResult:
     dir_fd, name, shown = _target(ctx, args.file_path, create=False)
     try:
-        data, _ = _read_text(dir_fd, name, shown, ctx, "multi_edit")
+        data, read = _read_text(dir_fd, name, shown, ctx, "multi_edit")
         decoded = tx.decode(data)
         text = decoded.text
         total = len(args.edits)
@@ -198,7 +199,7 @@ def multi_edit(args: MultiEditArgs, ctx: FileToolContext) -> FileToolResult:
         if len(out) > ctx.max_write_bytes:
             raise ToolError(f"the edited file would be {len(out)} bytes, over the write limit of "
                             f"{ctx.max_write_bytes} bytes (max_write_bytes); nothing was changed")
-        _replace(dir_fd, name, out, _existing(dir_fd, name, shown))
+        _replace(dir_fd, name, out, _existing(dir_fd, name, shown), (shown, read))
     finally:
         os.close(dir_fd)
     result = MultiEditResult(path=shown, edits=total, replacements=counts)
@@ -880,6 +881,10 @@ class _Journal:
         return failed
 
 
+def _changed(place: _Place) -> ToolError:
+    return ToolError(f"{place.shown} changed while the patch was being applied")
+
+
 def _unchanged(change: _Change) -> None:
     """Refuse to commit when the source is not the file that was read, or the target appeared."""
     if change.source is not None and change.stat is not None and change.action != "copy":
@@ -921,9 +926,20 @@ def _unlink_quietly(dir_fd: int, name: str) -> None:
 
 
 def _commit(changes: list[_Change], token: str, opened: list[int]) -> None:
-    """Phase 2 (see the module docstring): renames only, undone in reverse if one fails."""
-    for change in changes:
-        _unchanged(change)
+    """Phase 2 (see the module docstring): renames only, undone in reverse if one fails, under the lock
+    of every file it replaces or removes (``replacing``; taken in one order, so two patches cannot wait
+    for each other)."""
+    with contextlib.ExitStack() as locks:
+        held = sorted({c.source.key: c.source for c in changes if c.source is not None and c.action != "copy"
+                       }.items())
+        for _, place in held:
+            locks.enter_context(replacing(place.dir_fd, place.name, place.shown))
+        for change in changes:
+            _unchanged(change)
+        _renames(changes, token, opened)
+
+
+def _renames(changes: list[_Change], token: str, opened: list[int]) -> None:
     journal = _Journal()
     made: dict[tuple[Any, ...], int] = {}
     try:
@@ -938,6 +954,9 @@ def _commit(changes: list[_Change], token: str, opened: list[int]) -> None:
                 _link(place.dir_fd, place.name, old)
                 journal.done(f"kept the old {place.shown}", functools.partial(_unlink_quietly, place.dir_fd, old))
             except OSError as exc:
+                if isinstance(exc, FileNotFoundError):
+                    # link(2) of a name another writer just replaced (its old inode has no name left)
+                    raise _changed(place) from None
                 if exc.errno not in _NO_HARD_LINKS:
                     raise
                 # a filesystem without hard links: the old file moves aside (for a moment the name is absent)
@@ -954,7 +973,10 @@ def _commit(changes: list[_Change], token: str, opened: list[int]) -> None:
             place = change.source
             assert place is not None
             old = _temp_name(place.name, token, change.diff.number, _OLD)
-            _rename(place.dir_fd, place.name, place.dir_fd, old, replace=False)
+            try:
+                _rename(place.dir_fd, place.name, place.dir_fd, old, replace=False)
+            except FileNotFoundError:
+                raise _changed(place) from None
             change.old_temp = old
             journal.done(f"removed {place.shown}",
                          functools.partial(_rename, place.dir_fd, old, place.dir_fd, place.name, replace=False))

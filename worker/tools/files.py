@@ -29,6 +29,7 @@ import base64
 import binascii
 import contextlib
 import errno
+import fcntl
 import mimetypes
 import os
 import re
@@ -83,6 +84,7 @@ __all__ = [
     "child_env",
     "helper_tool",
     "kill_running_children",
+    "replacing",
     "run_file_tool",
     "run_process",
     "run_rg",
@@ -104,6 +106,8 @@ RG_OUTPUT_CAP = 64 * MIB
 # the kernel allows for one argument of rg's command line (MAX_ARG_STRLEN).
 DEFAULT_MAX_PATTERN_BYTES = 64 * 1024
 
+# seconds edit, multi_edit and patch wait for a file's lock held by another process (see `replacing`)
+LOCK_WAIT = 2.0
 # files up to this size are read whole by `read` (and batch_read), larger ones line by line
 FAST_READ_BYTES = 1 * MIB
 # bytes of one line kept by `read`: enough for MAX_LINE_CHARS characters of 4-byte UTF-8 plus "\r\n"
@@ -570,12 +574,55 @@ def _existing(dir_fd: int, name: str, shown: str) -> os.stat_result | None:
     return st
 
 
-def _replace(dir_fd: int, name: str, data: bytes, existing: os.stat_result | None) -> None:
+@contextlib.contextmanager
+def replacing(dir_fd: int, name: str, shown: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the file ``name`` in ``dir_fd`` while it is checked and replaced.
+
+    edit, multi_edit and patch (in every worker's helper) take it between their last check that the
+    file is the one they read and their rename over it, so none of them can replace a version another
+    has just replaced: the second finds the name pointing at the new file and refuses.  Advisory: a
+    program that writes without it (bash) is seen only by the check.  A lock held elsewhere longer than
+    LOCK_WAIT seconds makes the edit fail with the reason."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    except OSError:
+        yield  # gone or not a file: the check that follows refuses it
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise _ToolError(f"{shown} is locked (flock) by another process; nothing was changed") from None
+                time.sleep(0.002)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _unchanged_since(dir_fd: int, name: str, shown: str, read: os.stat_result) -> os.stat_result:
+    """The file ``name`` as it is now, refused if it is not the one that was read (``read``: another
+    writer replaced or changed it meanwhile, whose change the edit would undo)."""
+    now = _existing(dir_fd, name, shown)
+    if now is None or (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) != (
+            read.st_ino, read.st_dev, read.st_size, read.st_mtime_ns):
+        raise _ToolError(f"{shown} changed while it was being edited; nothing was changed (read it again)")
+    return now
+
+
+def _replace(dir_fd: int, name: str, data: bytes, existing: os.stat_result | None,
+             read: tuple[str, os.stat_result] | None = None) -> None:
     """Write ``data`` to a temporary file in ``dir_fd`` and rename it over ``name`` there.
 
     Readers see the old or the new content, never a mix; after a crash the old file is intact.  An
     existing file's mode (and owner, where we may set it) is kept; a new file gets 0666 minus the
-    umask like any other created file.  The temporary file is removed on every error.
+    umask like any other created file.  The temporary file is removed on every error.  With ``read``
+    (the name to show and the fstat of the file an edit read), the rename is refused if the file is no
+    longer that one (``_unchanged_since``), checked after the temporary file is written, under the
+    file's lock (``replacing``).
     """
     prefix = os.fsdecode(os.fsencode(name)[:100])  # leaves room for the suffix in a 255-byte name
     tmp = f".{prefix}.{secrets.token_hex(6)}.tmp"
@@ -592,7 +639,12 @@ def _replace(dir_fd: int, name: str, data: bytes, existing: os.stat_result | Non
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        if read is None:
+            os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        else:
+            with replacing(dir_fd, name, read[0]):
+                _unchanged_since(dir_fd, name, *read)
+                os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp, dir_fd=dir_fd)
@@ -699,7 +751,8 @@ def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
     try:
         fd = _open_file_at(dir_fd, name, shown)
         try:
-            size = os.fstat(fd).st_size
+            read = os.fstat(fd)
+            size = read.st_size
             if size > ctx.max_write_bytes:
                 raise _ToolError(
                     f"{shown} is {size} bytes, over the edit limit of {ctx.max_write_bytes} bytes (max_write_bytes)"
@@ -722,7 +775,7 @@ def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
                 f"the edited file would be {len(out)} bytes, over the write limit of {ctx.max_write_bytes} bytes "
                 "(max_write_bytes)"
             )
-        _replace(dir_fd, name, out, _existing(dir_fd, name, shown))
+        _replace(dir_fd, name, out, _existing(dir_fd, name, shown), (shown, read))
     finally:
         os.close(dir_fd)
     start_line = text.count("\n", 0, at) + 1
