@@ -183,18 +183,16 @@ def multi_edit(args: MultiEditArgs, ctx: FileToolContext) -> FileToolResult:
         for number, item in enumerate(args.edits, 1):
             which = f"edit {number} of {total}: " + ("" if number == 1 else "(after the edits before it) ")
             try:
-                replaced, count, at, new = _apply_edit(text, item.old_string, item.new_string, item.replace_all,
-                                                       shown, which)
+                edited = _apply_edit(text, item.old_string, item.new_string, item.replace_all, shown, which)
             except ToolError as exc:
                 raise ToolError(f"{exc}; nothing was changed") from None
-            old = text[at : at + len(text) - len(replaced) + len(new)] if count == 1 else None
-            old_len = len(old) if old is not None else (len(text) - len(replaced)) // count + len(new)
-            occurrences = [at] if count == 1 else _occurrences(text, text[at : at + old_len])
-            spans = [(_moved(s, occurrences, old_len, len(new), False), _moved(e, occurrences, old_len, len(new), True))
-                     for s, e in spans]
-            spans.append((at, at + len(new)))
-            counts.append(count)
-            text = replaced
+            where = [edited.at] if edited.replacements == 1 else _occurrences(text, edited.old)
+            size, new_size = len(edited.old), len(edited.new)
+            spans = [(_moved(start, where, size, new_size, False), _moved(end, where, size, new_size, True))
+                     for start, end in spans]
+            spans.append((edited.at, edited.at + new_size))
+            counts.append(edited.replacements)
+            text = edited.text
         out = _encode(text, decoded.bom, "new_string")
         if len(out) > ctx.max_write_bytes:
             raise ToolError(f"the edited file would be {len(out)} bytes, over the write limit of "

@@ -44,7 +44,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import re2
@@ -725,11 +725,19 @@ def _edit_snippet(text: str, start_line: int, end_line: int) -> str:
     return "\n".join(_numbered(n, _cut_line(_printable(lines[n - 1].removesuffix("\r")))) for n in range(lo, hi + 1))
 
 
+class Edited(NamedTuple):
+    text: str  # the text after the edit
+    replacements: int  # replacements made
+    at: int  # where the first one is (in the text before)
+    old: str  # old_string as it matched, and new_string as it was written (line ends: the file's)
+    new: str
+
+
 def _apply_edit(text: str, old_string: str, new_string: str, replace_all: bool, shown: str,
-                which: str = "") -> tuple[str, int, int, str]:
+                which: str = "") -> Edited:
     """Replace ``old_string`` in ``text`` by the rules of edit (and of each edit of multi_edit, named by
-    ``which``): (the new text, replacements, where the first is, new_string as written).  Line ends follow
-    the file's (``worker.tools.text.find_edit``).  Raises _ToolError when it is missing or not unique."""
+    ``which``).  Line ends follow the file's (``worker.tools.text.find_edit``).  Raises _ToolError when
+    it is missing or not unique."""
     old, new, count = find_edit(text, old_string, new_string)
     if count == 0:
         raise _ToolError(
@@ -743,7 +751,7 @@ def _apply_edit(text: str, old_string: str, new_string: str, replace_all: bool, 
         )
     at = text.index(old)
     replaced = text.replace(old, new) if replace_all else text.replace(old, new, 1)
-    return replaced, count if replace_all else 1, at, new
+    return Edited(replaced, count if replace_all else 1, at, old, new)
 
 
 def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
@@ -764,8 +772,8 @@ def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
             raise _binary_error(shown, len(data), data, "edit only changes text files")
         # surrogateescape keeps bytes that are not UTF-8 exactly as they were
         text = data.decode("utf-8", "surrogateescape")
-        replaced, replacements, at, new = _apply_edit(text, args.old_string, args.new_string, args.replace_all,
-                                                      shown)
+        replaced, replacements, at, _, new = _apply_edit(text, args.old_string, args.new_string,
+                                                         args.replace_all, shown)
         try:
             out = replaced.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:
