@@ -623,3 +623,15 @@ def test_a_file_locked_by_another_process_is_not_replaced(ws: Path, ctx: FileToo
             assert "f.txt is locked (flock) by another process; nothing was changed" in fails(ctx, tool, **args)
     assert (ws / "f.txt").read_text() == "a\nb\n" and leftovers(ws) == [] and os.listdir(ws) == ["f.txt"]
     ok(ctx, "multi_edit", file_path="f.txt", edits=[{"old_string": "a", "new_string": "A"}])
+
+
+def test_a_new_file_named_on_both_sides(ws: Path, ctx: FileToolContext) -> None:
+    """diff -N, and many hand-written diffs, create a file with its own name on the old side."""
+    diff = "--- a/pkg/new.py\n+++ b/pkg/new.py\n@@ -0,0 +1,2 @@\n+def f():\n+    return 1\n"
+    result = ok(ctx, "patch", patch=diff)
+    assert (ws / "pkg/new.py").read_text() == "def f():\n    return 1\n"
+    assert result.structured is not None and result.structured["files"][0]["action"] == "create"
+    (ws / "empty.txt").write_text("")  # an existing empty file gets the lines instead
+    ok(ctx, "patch", patch=diff.replace("pkg/new.py", "empty.txt"))
+    assert (ws / "empty.txt").read_text() == "def f():\n    return 1\n"
+    assert "file not found" in fails(ctx, "patch", patch="--- a/nope.py\n+++ b/nope.py\n@@ -1 +1 @@\n-a\n+b\n")

@@ -656,10 +656,17 @@ def _prepare(files: list[FileDiff], crlf: bool, strip: int, args: PatchArgs, ctx
         target = rel(diff.target, diff) if diff.target is not None else None
         where = f"file {diff.number} of the patch"
         try:
+            change: _Change | None = None
             if diff.action == "modify":
                 assert source is not None and target is not None
-                change = _modify_place(ctx, source, target, opened, diff)
-            else:
+                try:
+                    change = _modify_place(ctx, source, target, opened, diff)
+                except ToolError as exc:
+                    if not (str(exc).startswith("file not found") and _only_adds(diff)):
+                        raise
+                    # diff -N (and many a hand-written diff) makes a new file with its own name, not /dev/null
+                    diff, source = diff._replace(action="create", source=None), None
+            if change is None:
                 change = _Change(diff, _printable(os.path.normpath(target or source or "")), None)
                 if source is not None:
                     change.source = _place(ctx, source, create=False, opened=opened)
@@ -703,6 +710,11 @@ def _prepare(files: list[FileDiff], crlf: bool, strip: int, args: PatchArgs, ctx
             raise ToolError("cancelled; nothing was changed")
         _new_content(change, ctx, crlf, len(files), token, args.dry_run, digest)
     return digest.hexdigest()
+
+
+def _only_adds(diff: FileDiff) -> bool:
+    """One hunk that adds lines to an empty file (``@@ -0,0 +1,N @@``)."""
+    return len(diff.hunks) == 1 and diff.hunks[0].source_start == 0 and not diff.hunks[0].source
 
 
 def _modify_place(ctx: FileToolContext, source: str, target: str, opened: list[int], diff: FileDiff) -> _Change:
