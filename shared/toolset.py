@@ -16,6 +16,8 @@ __all__ = ["FAMILIES", "TOOLS", "helper_tool_names"]
 FAMILIES = (  # bash itself is in shared.tools
     "shared.file_tools",
     "shared.code_tools",
+    "shared.edit_tools",
+    "shared.git_tools",
     "shared.job_tools",
     "shared.mcp_server_tools",
 )

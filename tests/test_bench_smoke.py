@@ -67,3 +67,18 @@ def test_bench_quick_run(tmp_path: Path) -> None:
 
     if chart:
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_edit_git_calls_quick_run(tmp_path: Path) -> None:
+    """benchmarks.edit_git_calls runs every scenario, each tool and its bash equivalent succeeding."""
+    out = tmp_path / "edit_git.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.edit_git_calls", "--calls", "2", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=240 * SCALE)
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    rows = json.loads(out.read_text())
+    assert [row["scenario"].split(" |")[0] for row in rows] == [
+        "batch_read 50 files", "patch 20 hunks", "patch 20 hunks", "multi_edit 5 edits", "git_status", "git_diff",
+        "git_log 20"]
+    for row in rows:
+        for side in ("tool", "bash"):
+            assert _number(row[side]["p50_ms"]) and _number(row[side]["cpu_ms_per_call"]), row

@@ -153,8 +153,10 @@ def test_a_swapped_symlink_never_leads_a_file_tool_to_root_only_files(base: Path
         done = [result for (name, _), result in outcomes if name == tool]
         refused = [r for r in done if r["isError"]]
         assert refused and len(refused) < len(done), (tool, len(refused), len(done))
+        # (an edit racing one of the appends is refused rather than undoing it: "changed while it was being edited")
         odd = {re.sub(r"\d+", "N", text_of(r)) for r in refused
-               if "outside the workspace" not in text_of(r) and "kept changing" not in text_of(r)}
+               if "outside the workspace" not in text_of(r) and "kept changing" not in text_of(r)
+               and "changed while it was being edited" not in text_of(r)}
         assert not odd, odd
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shared.file_tools import EditArgs, GlobArgs, GrepArgs, ListArgs, ReadArgs, WriteArgs
 from shared.tools import TOOLS, ToolArgsError, validate_args
@@ -200,6 +202,8 @@ def test_read_offset_past_the_end_is_an_error(ws: Path, ctx: FileToolContext) ->
     text = fails(ctx, "read", file_path="short.txt", offset=5)
     assert "offset 5 is past the end" in text
     assert "2 lines" in text
+    (ws / "nonl.txt").write_text("a\nb")  # a last line without a newline is a line
+    assert "which has 2 lines" in fails(ctx, "read", file_path="nonl.txt", offset=5)
 
 
 def test_read_empty_file(ws: Path, ctx: FileToolContext) -> None:
@@ -458,6 +462,13 @@ def test_edit_keeps_mode_crlf_and_foreign_bytes(ws: Path, ctx: FileToolContext) 
     ok(ctx, "edit", file_path="win.txt", old_string="first\nsecond", new_string="1st\n2nd")
     assert target.read_bytes() == b"caf\xe9\r\n1st\r\n2nd\r\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_edit_new_lines_in_a_crlf_file_get_crlf(ws: Path, ctx: FileToolContext) -> None:
+    target = ws / "win.txt"
+    target.write_bytes(b"\xef\xbb\xbfa = 1\r\nb = 2\r\n")
+    ok(ctx, "edit", file_path="win.txt", old_string="a = 1", new_string="a = 1\nadded = 3")
+    assert target.read_bytes() == b"\xef\xbb\xbfa = 1\r\nadded = 3\r\nb = 2\r\n"
 
 
 def test_edit_refuses_binary_missing_and_directories(ws: Path, ctx: FileToolContext) -> None:
@@ -874,3 +885,28 @@ def test_grep_streams_files_over_the_whole_file_limit(ws: Path, monkeypatch: pyt
 def test_os_errors_become_error_results(ws: Path, ctx: FileToolContext) -> None:
     text = fails(ctx, "write", file_path="n" * 300, content="x")
     assert text.startswith("write failed: File name too long")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    content=st.lists(st.sampled_from([b"a", b"\xc3\xa9", b"\xe9", b"\r", b"\n", b"\r\n", b" ", b"\xf0\x9f\x8c",
+                                      b"x" * 700, "é".encode() * 400]), max_size=60).map(b"".join),
+    offset=st.integers(1, 8) | st.none(), limit=st.integers(1, 8) | st.none(), cap=st.integers(20, 3000),
+)
+def test_read_whole_file_path_equals_line_by_line(ws: Path, content: bytes, offset: int | None, limit: int | None,
+                                                  cap: int) -> None:
+    """read's whole-file path (small files) shows exactly what its line-by-line path shows."""
+    import worker.tools.files as files
+
+    path = ws / "p.txt"
+    path.write_bytes(content)
+    small = make_ctx(ws, max_read_bytes=cap)
+    args = {"file_path": "p.txt", "offset": offset, "limit": limit}
+    fast = call(small, "read", **args)
+    saved = files.FAST_READ_BYTES
+    files.FAST_READ_BYTES = -1
+    try:
+        slow = call(small, "read", **args)
+    finally:
+        files.FAST_READ_BYTES = saved
+    assert (fast.text, fast.is_error, fast.structured) == (slow.text, slow.is_error, slow.structured)

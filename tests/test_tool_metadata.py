@@ -13,6 +13,7 @@ import contextlib
 import copy
 import os
 import signal
+import subprocess
 import sys
 import warnings
 from collections import defaultdict
@@ -22,8 +23,9 @@ import msgspec
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
+import shared.toolset  # noqa: F401  (registers every tool family)
 from gateway.mcp_servers import McpServers
-from shared import code_tools, file_tools, job_tools, mcp_server_tools  # noqa: F401  (they register their tools)
+from shared import mcp_server_tools
 from shared import protocol as p
 from shared.tools import TOOLS, call_result_for, output_schema
 from tests.helpers import McpClient, async_until, run, text_of
@@ -77,9 +79,10 @@ def test_hints_follow_the_issue() -> None:
     hints = {name: spec.listing()["annotations"] for name, spec in TOOLS.items()}
     read_only = {n for n, h in hints.items() if h["readOnlyHint"]}
     assert read_only == {"read", "list", "glob", "grep", "job_output", "job_list", "mcp_server_list",
-                         "mcp_server_discover_tools", "symbols", "definition", "references", "imports", "outline"}
+                         "mcp_server_discover_tools", "symbols", "definition", "references", "imports", "outline",
+                         "batch_read", "git_status", "git_diff", "git_log"}
     destructive = {n for n, h in hints.items() if h["destructiveHint"]}
-    assert {"bash", "write", "edit", "job_kill", "mcp_server_stop"} <= destructive
+    assert {"bash", "write", "edit", "job_kill", "mcp_server_stop", "patch", "multi_edit"} <= destructive
     open_world = {n for n, h in hints.items() if h["openWorldHint"]}
     assert open_world == {"bash", "mcp_server_start", "mcp_server_call_tool", "mcp_server_install"}
 
@@ -321,9 +324,55 @@ def test_file_bash_and_job_tools_results_validate(gateway) -> None:
             for tool in ("job_output", "job_kill"):
                 assert (await call(c, tool, job_id="job-none"))["isError"]
 
-            own = {t for t in chk.tools if not t.startswith("mcp_server_")}
+            # (the other families' tools have a test of their own, below)
+            own = {t for t in chk.tools if not t.startswith("mcp_server_")} - set(EXERCISED_ELSEWHERE)
             assert {t: chk.seen[t] for t in own} == {t: {"ok", "error"} for t in own}
             assert own - set(chk.structured) == set()
+
+    run(main())
+
+
+PATCH = "--- a/e.txt\n+++ b/e.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+TWO\n"
+EXERCISED_ELSEWHERE: dict[str, list[tuple[dict[str, Any], bool]]] = {
+    # each tool: (arguments, whether the call fails), run in order in one workspace holding e.txt
+    "batch_read": [({"files": [{"file_path": "e.txt"}, {"file_path": "missing"}]}, False),
+                   ({"files": [{"file_path": "missing"}]}, True)],
+    "multi_edit": [({"file_path": "e.txt", "edits": [{"old_string": "one", "new_string": "1"},
+                                                     {"old_string": "1", "new_string": "one"}]}, False),
+                   ({"file_path": "e.txt", "edits": [{"old_string": "absent", "new_string": "x"}]}, True)],
+    "patch": [({"patch": PATCH, "dry_run": True}, False), ({"patch": PATCH}, False), ({"patch": PATCH}, True),
+              ({"patch": "not a diff"}, True)],
+    "git_status": [({"repository": "repo"}, False), ({"repository": "repo", "untracked": "all", "ignored": True,
+                                                      "max_entries": 1}, False), ({}, True)],
+    "git_diff": [({"repository": "repo"}, False), ({"repository": "repo", "base": "HEAD", "stat_only": True}, False),
+                 ({"repository": "repo", "base": "no-such-revision"}, True)],
+    "git_log": [({"repository": "repo"}, False), ({"repository": "repo", "author": "nobody-at-all"}, False),
+                ({"repository": "repo", "revision": "no-such-revision"}, True)],
+}
+
+
+def test_edit_and_git_tools_results_validate(gateway) -> None:
+    """patch, multi_edit, batch_read and the git tools: success and error results against their schemas."""
+    (gateway.workspace / "e.txt").write_text("one\ntwo\n")
+    repo = gateway.workspace / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    (repo / "f.txt").write_text("f\n")
+    subprocess.run([*git, "add", "f.txt"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], cwd=repo, check=True)
+    (repo / "f.txt").write_text("changed\n")
+    (repo / "new.txt").write_text("untracked\n")
+
+    async def main() -> None:
+        async with McpClient.connect(gateway.url) as c:
+            chk = SchemaChecker(await _tools(c))
+            for tool, calls in EXERCISED_ELSEWHERE.items():
+                for arguments, fails in calls:
+                    result = await chk.call(c, tool, **arguments)
+                    assert result["isError"] is fails, (tool, arguments, result)
+            assert {t: chk.seen[t] for t in EXERCISED_ELSEWHERE} == {t: {"ok", "error"} for t in EXERCISED_ELSEWHERE}
+            assert set(EXERCISED_ELSEWHERE) - set(chk.structured) == set()
 
     run(main())
 

@@ -13,4 +13,6 @@
 HELPER_FAMILIES = (
     "worker.tools.files",
     "worker.tools.code",
+    "worker.tools.edits",
+    "worker.tools.git",
 )

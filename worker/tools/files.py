@@ -29,6 +29,7 @@ import base64
 import binascii
 import contextlib
 import errno
+import fcntl
 import mimetypes
 import os
 import re
@@ -43,7 +44,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import re2
@@ -62,6 +63,7 @@ from shared.file_tools import (
 )
 from shared.tools import ToolArgsError, validate_args
 from worker.tools.confine import PathError, Workspace
+from worker.tools.text import find_edit
 
 __all__ = [
     "DEFAULT_MAX_PATTERN_BYTES",
@@ -75,12 +77,16 @@ __all__ = [
     "FileToolContext",
     "FileToolResult",
     "HelperHandler",
+    "ProcessOutput",
     "Runner",
     "ToolError",
     "call_file_tool",
+    "child_env",
     "helper_tool",
-    "kill_running_rg",
+    "kill_running_children",
+    "replacing",
     "run_file_tool",
+    "run_process",
     "run_rg",
 ]
 
@@ -100,6 +106,10 @@ RG_OUTPUT_CAP = 64 * MIB
 # the kernel allows for one argument of rg's command line (MAX_ARG_STRLEN).
 DEFAULT_MAX_PATTERN_BYTES = 64 * 1024
 
+# seconds edit, multi_edit and patch wait for a file's lock held by another process (see `replacing`)
+LOCK_WAIT = 2.0
+# files up to this size are read whole by `read` (and batch_read), larger ones line by line
+FAST_READ_BYTES = 1 * MIB
 # bytes of one line kept by `read`: enough for MAX_LINE_CHARS characters of 4-byte UTF-8 plus "\r\n"
 _LINE_KEEP_BYTES = MAX_LINE_CHARS * 4 + 2
 _CHUNK = 1 * MIB
@@ -363,14 +373,17 @@ def _numbered(line_no: int, text: str) -> str:
 
 
 def _skip_lines(fd: int, count: int) -> int:
-    """Move ``fd`` past ``count`` lines reading fixed-size chunks; returns how many lines were skipped."""
+    """Move ``fd`` past ``count`` lines reading fixed-size chunks; returns how many lines were skipped
+    (fewer than ``count`` at the end of the file, a last line without a newline counted)."""
     skipped = 0
+    partial = False  # the file so far ends inside a line
     while skipped < count:
         pos = os.lseek(fd, 0, os.SEEK_CUR)
         chunk = os.read(fd, _CHUNK)
         if not chunk:
-            return skipped
+            return skipped + partial
         newlines = chunk.count(b"\n")
+        partial = not chunk.endswith(b"\n")
         if skipped + newlines < count:
             skipped += newlines
             continue
@@ -406,7 +419,72 @@ def _decode_line(raw: bytes) -> str:
     return text
 
 
-def _read(args: ReadArgs, ctx: FileToolContext) -> FileToolResult:
+_ShownLines = tuple[list[str], int, bool, bool]
+"""What read shows of a file: the numbered lines, how many lines were skipped to reach the offset,
+whether the byte cap cut the output, whether more lines follow."""
+
+
+def _read_lines(fd: int, first: int, limit: int, cap: int) -> _ShownLines:
+    """Lines ``first`` to ``first + limit - 1`` of ``fd`` (numbered, cut, at most ``cap`` bytes), read one
+    at a time, so a file of any size or line length costs bounded memory."""
+    skipped = _skip_lines(fd, first - 1)
+    lines: list[str] = []
+    used = 0
+    cut_by_bytes = more = False
+    line_no = skipped
+    for raw in _bounded_lines(fd):
+        if len(lines) == limit:
+            more = True
+            break
+        line_no += 1
+        entry = _numbered(line_no, _cut_line(_decode_line(raw))) + "\n"
+        cost = len(entry.encode())
+        if used + cost > cap:
+            cut_by_bytes = True
+            break
+        lines.append(entry)
+        used += cost
+    return lines, skipped, cut_by_bytes, more
+
+
+def _read_whole(fd: int, head: bytes, first: int, limit: int, cap: int) -> _ShownLines | None:
+    """``_read_lines`` for a small file whose lines are all short, decoded and split at once (two to
+    three times faster: batch_read of 50 files of 50 lines took 1.7-2.4 ms instead of 3.9-4.8 ms).
+    None when it does not apply (the file grew past FAST_READ_BYTES, or has a line to cut); the
+    output is the same.  ``head`` is the file's first BINARY_SNIFF_BYTES, already read: all of it when
+    it is shorter."""
+    data = head if len(head) < BINARY_SNIFF_BYTES else os.pread(fd, FAST_READ_BYTES + 1, 0)
+    if len(data) > FAST_READ_BYTES:
+        return None
+    text = data.decode("utf-8", "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")  # read drops one "\r" before the end of a line
+    every = text.split("\n")
+    if every[-1] == "":
+        every.pop()  # after the last "\n"
+    elif every[-1].endswith("\r"):
+        every[-1] = every[-1][:-1]  # a last line without "\n" loses its "\r" too
+    if max(map(len, every), default=0) > MAX_LINE_CHARS:
+        return None
+    skipped = min(first - 1, len(every))
+    window = every[first - 1 : first - 1 + limit]
+    entries = [f"{n:>6}\t{line}\n" for n, line in enumerate(window, first)]
+    more = len(every) > first - 1 + limit
+    # a bound first (an undecodable byte shows as U+FFFD, 3 bytes; a number takes at most 9 more), else the count
+    if 3 * len(data) + 9 * len(entries) <= cap or len("".join(entries).encode()) <= cap:
+        return entries, skipped, False, more
+    used = 0
+    for count, entry in enumerate(entries):
+        used += len(entry.encode())
+        if used > cap:
+            return entries[:count], skipped, True, False
+    return entries, skipped, False, more
+
+
+def _read(args: ReadArgs, ctx: FileToolContext, budget: int | None = None) -> FileToolResult:
+    """``read``; ``budget`` (batch_read: what is left of the batch's output limit) replaces the read
+    limit as the bound of this file's output."""
+    cap = ctx.max_read_bytes if budget is None else budget
     fd, shown = _open_file(ctx, args.file_path)
     try:
         size = os.fstat(fd).st_size
@@ -427,23 +505,10 @@ def _read(args: ReadArgs, ctx: FileToolContext) -> FileToolResult:
             )
         first = args.offset or 1
         limit = args.limit or DEFAULT_READ_LINES
-        skipped = _skip_lines(fd, first - 1)
-        lines: list[str] = []
-        used = 0
-        cut_by_bytes = more = False
-        line_no = skipped
-        for raw in _bounded_lines(fd):
-            if len(lines) == limit:
-                more = True
-                break
-            line_no += 1
-            entry = _numbered(line_no, _cut_line(_decode_line(raw))) + "\n"
-            cost = len(entry.encode())
-            if used + cost > ctx.max_read_bytes:
-                cut_by_bytes = True
-                break
-            lines.append(entry)
-            used += cost
+        shown_lines = _read_whole(fd, head, first, limit, cap) if size <= FAST_READ_BYTES else None
+        if shown_lines is None:
+            shown_lines = _read_lines(fd, first, limit, cap)
+        lines, skipped, cut_by_bytes, more = shown_lines
     finally:
         os.close(fd)
     if not lines and not cut_by_bytes:
@@ -453,10 +518,9 @@ def _read(args: ReadArgs, ctx: FileToolContext) -> FileToolResult:
     next_offset: int | None = None
     if cut_by_bytes:
         next_offset = last + 1
-        text += (
-            f"[output cut at the read limit of {ctx.max_read_bytes} bytes (max_read_bytes) after line "
-            f"{last}; continue with offset={next_offset}]\n"
-        )
+        bound = (f"the read limit of {ctx.max_read_bytes} bytes (max_read_bytes)" if budget is None else
+                 f"the batch's output limit ({ctx.max_read_bytes} bytes in all, max_read_bytes)")
+        text += f"[output cut at {bound} after line {last}; continue with offset={next_offset}]\n"
     elif more:
         next_offset = last + 1
         text += f"[showing lines {first}-{last}; the file has more lines, continue with offset={next_offset}]\n"
@@ -510,12 +574,55 @@ def _existing(dir_fd: int, name: str, shown: str) -> os.stat_result | None:
     return st
 
 
-def _replace(dir_fd: int, name: str, data: bytes, existing: os.stat_result | None) -> None:
+@contextlib.contextmanager
+def replacing(dir_fd: int, name: str, shown: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the file ``name`` in ``dir_fd`` while it is checked and replaced.
+
+    edit, multi_edit and patch (in every worker's helper) take it between their last check that the
+    file is the one they read and their rename over it, so none of them can replace a version another
+    has just replaced: the second finds the name pointing at the new file and refuses.  Advisory: a
+    program that writes without it (bash) is seen only by the check.  A lock held elsewhere longer than
+    LOCK_WAIT seconds makes the edit fail with the reason."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    except OSError:
+        yield  # gone or not a file: the check that follows refuses it
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise _ToolError(f"{shown} is locked (flock) by another process; nothing was changed") from None
+                time.sleep(0.002)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _unchanged_since(dir_fd: int, name: str, shown: str, read: os.stat_result) -> os.stat_result:
+    """The file ``name`` as it is now, refused if it is not the one that was read (``read``: another
+    writer replaced or changed it meanwhile, whose change the edit would undo)."""
+    now = _existing(dir_fd, name, shown)
+    if now is None or (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) != (
+            read.st_ino, read.st_dev, read.st_size, read.st_mtime_ns):
+        raise _ToolError(f"{shown} changed while it was being edited; nothing was changed (read it again)")
+    return now
+
+
+def _replace(dir_fd: int, name: str, data: bytes, existing: os.stat_result | None,
+             read: tuple[str, os.stat_result] | None = None) -> None:
     """Write ``data`` to a temporary file in ``dir_fd`` and rename it over ``name`` there.
 
     Readers see the old or the new content, never a mix; after a crash the old file is intact.  An
     existing file's mode (and owner, where we may set it) is kept; a new file gets 0666 minus the
-    umask like any other created file.  The temporary file is removed on every error.
+    umask like any other created file.  The temporary file is removed on every error.  With ``read``
+    (the name to show and the fstat of the file an edit read), the rename is refused if the file is no
+    longer that one (``_unchanged_since``), checked after the temporary file is written, under the
+    file's lock (``replacing``).
     """
     prefix = os.fsdecode(os.fsencode(name)[:100])  # leaves room for the suffix in a 255-byte name
     tmp = f".{prefix}.{secrets.token_hex(6)}.tmp"
@@ -532,7 +639,12 @@ def _replace(dir_fd: int, name: str, data: bytes, existing: os.stat_result | Non
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        if read is None:
+            os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        else:
+            with replacing(dir_fd, name, read[0]):
+                _unchanged_since(dir_fd, name, *read)
+                os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp, dir_fd=dir_fd)
@@ -613,12 +725,42 @@ def _edit_snippet(text: str, start_line: int, end_line: int) -> str:
     return "\n".join(_numbered(n, _cut_line(_printable(lines[n - 1].removesuffix("\r")))) for n in range(lo, hi + 1))
 
 
+class Edited(NamedTuple):
+    text: str  # the text after the edit
+    replacements: int  # replacements made
+    at: int  # where the first one is (in the text before)
+    old: str  # old_string as it matched, and new_string as it was written (line ends: the file's)
+    new: str
+
+
+def _apply_edit(text: str, old_string: str, new_string: str, replace_all: bool, shown: str,
+                which: str = "") -> Edited:
+    """Replace ``old_string`` in ``text`` by the rules of edit (and of each edit of multi_edit, named by
+    ``which``).  Line ends follow the file's (``worker.tools.text.find_edit``).  Raises _ToolError when
+    it is missing or not unique."""
+    old, new, count = find_edit(text, old_string, new_string)
+    if count == 0:
+        raise _ToolError(
+            f"{which}old_string was not found in {shown}; it must match exactly, including whitespace and "
+            "indentation (read the file to copy the text)"
+        )
+    if count > 1 and not replace_all:
+        raise _ToolError(
+            f"{which}old_string occurs {count} times in {shown}; add surrounding lines to make it unique, "
+            "or set replace_all=true to replace all of them"
+        )
+    at = text.index(old)
+    replaced = text.replace(old, new) if replace_all else text.replace(old, new, 1)
+    return Edited(replaced, count if replace_all else 1, at, old, new)
+
+
 def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
     dir_fd, name, shown = _target(ctx, args.file_path, create=False)
     try:
         fd = _open_file_at(dir_fd, name, shown)
         try:
-            size = os.fstat(fd).st_size
+            read = os.fstat(fd)
+            size = read.st_size
             if size > ctx.max_write_bytes:
                 raise _ToolError(
                     f"{shown} is {size} bytes, over the edit limit of {ctx.max_write_bytes} bytes (max_write_bytes)"
@@ -630,24 +772,8 @@ def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
             raise _binary_error(shown, len(data), data, "edit only changes text files")
         # surrogateescape keeps bytes that are not UTF-8 exactly as they were
         text = data.decode("utf-8", "surrogateescape")
-        old, new = args.old_string, args.new_string
-        count = text.count(old)
-        if count == 0 and "\n" in old and "\r\n" not in old and "\r\n" in text:
-            # a CRLF file, while agents send "\n": match and write in the file's own line ending
-            old, new = old.replace("\n", "\r\n"), new.replace("\n", "\r\n")
-            count = text.count(old)
-        if count == 0:
-            raise _ToolError(
-                f"old_string was not found in {shown}; it must match exactly, including whitespace and "
-                "indentation (read the file to copy the text)"
-            )
-        if count > 1 and not args.replace_all:
-            raise _ToolError(
-                f"old_string occurs {count} times in {shown}; add surrounding lines to make it unique, "
-                "or set replace_all=true to replace all of them"
-            )
-        at = text.index(old)
-        replaced = text.replace(old, new) if args.replace_all else text.replace(old, new, 1)
+        replaced, replacements, at, _, new = _apply_edit(text, args.old_string, args.new_string,
+                                                         args.replace_all, shown)
         try:
             out = replaced.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:
@@ -657,10 +783,9 @@ def _edit(args: EditArgs, ctx: FileToolContext) -> FileToolResult:
                 f"the edited file would be {len(out)} bytes, over the write limit of {ctx.max_write_bytes} bytes "
                 "(max_write_bytes)"
             )
-        _replace(dir_fd, name, out, _existing(dir_fd, name, shown))
+        _replace(dir_fd, name, out, _existing(dir_fd, name, shown), (shown, read))
     finally:
         os.close(dir_fd)
-    replacements = count if args.replace_all else 1
     start_line = text.count("\n", 0, at) + 1
     snippet = _edit_snippet(replaced, start_line, start_line + new.count("\n"))
     where = "first replacement" if replacements > 1 else "replacement"
@@ -1427,65 +1552,96 @@ def _grep(args: GrepArgs, ctx: FileToolContext, stop: threading.Event) -> FileTo
     return _format_grep(search, args, ctx, shown)
 
 
-# ---- rg ----------------------------------------------------------------------------------
+# ---- child processes (rg, git) ---------------------------------------------------------------
 
-_rg_lock = threading.Lock()
-_rg_running: set[int] = set()  # pids of rg processes run_rg has started and not yet reaped
+_children_lock = threading.Lock()
+_children: set[int] = set()  # pids of processes run_process has started and not yet reaped
 
 
-def kill_running_rg() -> None:
-    """SIGKILL every rg still running (each is in a session of its own): the process is about to exit."""
-    with _rg_lock:
-        for pid in _rg_running:
+def kill_running_children() -> None:
+    """SIGKILL every rg or git still running (each is in a session of its own): the process is about to exit."""
+    with _children_lock:
+        for pid in _children:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
 
 
-def _rg_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
+    """The environment of a child the helper runs: PATH, and the marker the gateway kills a lost
+    worker's processes by.  Nothing else of the helper's reaches it."""
     env = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")}
-    if "SANDBOX_WORKER" in os.environ:  # the marker the gateway kills a lost worker's processes by
+    if "SANDBOX_WORKER" in os.environ:
         env["SANDBOX_WORKER"] = os.environ["SANDBOX_WORKER"]
     return env
 
 
+class ProcessOutput(msgspec.Struct):
+    """What ``run_process`` got: the exit code (-9 when it was killed), stdout (the first
+    ``output_cap`` bytes), stderr (the first ``stderr_cap``), and why it ended early, if it did."""
 
-def run_rg(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit: float,
-           stop: threading.Event) -> tuple[int, bytes]:
-    """Run ``rg`` as a child of this process (the file helper: so as the tool user); see ``Runner``.
+    code: int
+    out: bytes
+    err: bytes = b""
+    killed: bool = False  # at the time limit, on stop, or (kill_at_cap) once the output cap was reached
+    capped: bool = False  # more output than output_cap came (and was dropped, or cut short by the kill)
+
+
+def run_process(argv: list[str], *, cwd_fd: int | None, stdin_fd: int | None, env: dict[str, str],
+                time_limit: float, stop: threading.Event, output_cap: int, kill_at_cap: bool = False,
+                stderr_cap: int = 0, pass_fds: tuple[int, ...] = ()) -> ProcessOutput:
+    """Run ``argv`` as a child of this process (the file helper: so as the tool user), bounded.
 
     Its working directory is the descriptor ``cwd_fd``, entered through ``/proc/self/fd/N`` by the
     child itself before it execs (a descriptor the child inherited, not a path looked up again);
-    ``stdin_fd`` is given as its stdin.  Output is read as it comes (the first RG_OUTPUT_CAP bytes
-    kept, the rest dropped, so rg never blocks on a full pipe); at ``time_limit`` or on ``stop`` it
-    is killed with SIGKILL and the exit code is -9.
+    ``stdin_fd`` is given as its stdin.  It runs in a session of its own, with no descriptor of ours
+    but those and ``pass_fds``.  Output is read as it comes: the first ``output_cap`` bytes are kept
+    and the rest is read and dropped, so the child never blocks on a full pipe, or (``kill_at_cap``)
+    the child is killed once the cap is reached.  With ``stderr_cap`` that much of stderr is kept too (else it is
+    /dev/null).  At ``time_limit`` seconds or once ``stop`` is set, its session is SIGKILLed.
     """
-    with _rg_lock:
+    with _children_lock:
         proc = subprocess.Popen(
             argv, stdin=stdin_fd if stdin_fd is not None else subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, cwd=f"/proc/self/fd/{cwd_fd}" if cwd_fd is not None else "/",
-            start_new_session=True, env=_rg_env(),
+            stderr=subprocess.PIPE if stderr_cap else subprocess.DEVNULL,
+            cwd=f"/proc/self/fd/{cwd_fd}" if cwd_fd is not None else "/",
+            start_new_session=True, env=env, pass_fds=pass_fds,
         )
-        _rg_running.add(proc.pid)
+        _children.add(proc.pid)
     assert proc.stdout is not None
-    out = bytearray()
+    out_fd = proc.stdout.fileno()
+    err_fd = proc.stderr.fileno() if proc.stderr is not None else -1
+    kept = {out_fd: bytearray(), err_fd: bytearray()}
+    caps = {out_fd: output_cap, err_fd: stderr_cap}
     deadline = time.monotonic() + time_limit
-    killed = False
+    killed = capped = False
     code = -9
     poller = select.poll()
-    poller.register(proc.stdout.fileno(), select.POLLIN)
+    open_fds = 0
+    for fd in (out_fd, err_fd):
+        if fd >= 0:
+            poller.register(fd, select.POLLIN)
+            open_fds += 1
     try:
-        while True:
+        while open_fds:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or stop.is_set():
                 killed = True
                 break
-            if not poller.poll(min(remaining, 0.05) * 1000):
-                continue
-            data = os.read(proc.stdout.fileno(), 1 << 20)
-            if not data:
+            for fd, _ in poller.poll(min(remaining, 0.05) * 1000):
+                data = os.read(fd, 1 << 20)
+                if not data:
+                    poller.unregister(fd)
+                    open_fds -= 1
+                    continue
+                buf = kept[fd]
+                room = caps[fd] - len(buf)
+                if len(data) > room and fd == out_fd:
+                    capped = True
+                if room > 0:
+                    buf += data[:room]
+            if capped and kill_at_cap:
+                killed = True
                 break
-            if len(out) < RG_OUTPUT_CAP:
-                out += data[: RG_OUTPUT_CAP - len(out)]
         if not killed:
             try:
                 code = proc.wait(max(deadline - time.monotonic(), 0.01))
@@ -1496,10 +1652,21 @@ def run_rg(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
         proc.stdout.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
         proc.wait()
-        with _rg_lock:
-            _rg_running.discard(proc.pid)
-    return (-9 if killed else code), bytes(out)
+        with _children_lock:
+            _children.discard(proc.pid)
+    return ProcessOutput(-9 if killed else code, bytes(kept[out_fd]), bytes(kept[err_fd]), killed, capped)
+
+
+def run_rg(argv: list[str], cwd_fd: int | None, stdin_fd: int | None, time_limit: float,
+           stop: threading.Event) -> tuple[int, bytes]:
+    """Run ``rg`` with ``run_process`` (see ``Runner``): the first RG_OUTPUT_CAP bytes of its output
+    are kept, the rest dropped; at ``time_limit`` or on ``stop`` it is killed and the exit code is -9."""
+    result = run_process(argv, cwd_fd=cwd_fd, stdin_fd=stdin_fd, env=child_env(), time_limit=time_limit,
+                         stop=stop, output_cap=RG_OUTPUT_CAP)
+    return result.code, result.out
 
 
 # ---- the family's handlers -----------------------------------------------------------------

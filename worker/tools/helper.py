@@ -51,7 +51,7 @@ from shared.config import WorkerConfig, load_worker_config
 from shared.file_tools import FileToolResult
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from worker.tools import HELPER_FAMILIES
-from worker.tools.files import FileToolContext, call_file_tool, kill_running_rg, run_rg
+from worker.tools.files import FileToolContext, call_file_tool, kill_running_children, run_rg
 
 __all__ = ["BOOT_ERROR", "ENGINE_ENV", "IDLE_THREAD_SECONDS", "MAX_THREADS", "main", "seal"]
 
@@ -215,7 +215,7 @@ class _Server:
         with self.lock:
             for stop in self.running.values():
                 stop.set()
-        kill_running_rg()
+        kill_running_children()
         with self.lock:
             self.all_done.wait_for(lambda: not self.running, EXIT_GRACE)
 
