@@ -11,7 +11,8 @@ owns; a transport that loses its client calls ``cancel_all``.
 Protocol revisions, negotiated per session:
 
 * 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25: the ``initialize`` handshake.  Requests other than
-  ``ping`` before it are refused; a second ``initialize`` is refused; JSON-RPC batches (arrays) are
+  ``ping`` before it are refused (except on WebSocket, which always served them: see
+  ``requests_before_initialize``); a second ``initialize`` is refused; JSON-RPC batches (arrays) are
   accepted only where 2025-03-26 was negotiated, the one revision that requires them.
 * 2026-07-28 (stateless): no handshake.  Each request carries the protocol version, the client's
   capabilities and info in ``params._meta`` (``io.modelcontextprotocol/...``); ``server/discover``
@@ -174,7 +175,8 @@ class McpSession:
 
     def __init__(self, services: Services, mcp_servers: McpServers, sink: Sink, session_id: str, *,
                  transport: str = "websocket", handles: bool = False,
-                 keep: Callable[[McpSession], str | None] | None = None) -> None:
+                 keep: Callable[[McpSession], str | None] | None = None,
+                 requests_before_initialize: bool = False) -> None:
         self.services = services
         self.mcp_servers = mcp_servers
         self._sink = sink
@@ -184,6 +186,9 @@ class McpSession:
         self.handles = handles  # a stateless HTTP client: offer and accept session handles
         self.handle_announced = False  # the handle has been told in a result's text
         self._keep = keep
+        # The WebSocket transport (never part of the MCP specification) has always served requests
+        # that came before initialize, and its clients rely on it; every other session refuses them.
+        self._requests_before_initialize = requests_before_initialize
         self._phase = Phase.NEW
         self.protocol_version: str | None = None
         self.client_info: dict[str, Any] = {}
@@ -346,6 +351,8 @@ class McpSession:
             if method == "server/discover":
                 raise InvalidParams(f"server/discover needs params._meta with {PROTOCOL_VERSION_META!r} and "
                                     f"{CLIENT_CAPABILITIES_META!r}")
+            if self._requests_before_initialize:
+                return False
             raise InvalidRequest(f"the session is not initialized: send initialize first (or use protocol "
                                  f"version {LATEST_PROTOCOL_VERSION} with its _meta envelope); got {method!r}")
         assert isinstance(meta, dict)

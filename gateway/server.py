@@ -206,7 +206,8 @@ class Gateway:
                 with contextlib.suppress(ConnectionClosed):
                     await ws.send(data, text=True)
 
-        session = McpSession(self.services, self.mcp_servers, send, self.services.next_session_id())
+        session = McpSession(self.services, self.mcp_servers, send, self.services.next_session_id(),
+                             requests_before_initialize=True)
 
         def end(reason: str) -> None:
             if session in self._closing:

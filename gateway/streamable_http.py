@@ -352,6 +352,11 @@ class StreamableHttp:
                     return
                 session = self._new_session(stateless=False)
                 created = True
+            elif isinstance(msg, dict) and "id" not in msg:
+                # A notification or response outside any session (2026-07-28 has no client-to-server
+                # notifications to act on): acknowledged and dropped.
+                await _respond(send, 202, b"")
+                return
             elif envelope_version(msg) is not None:
                 session, answer = self._stateless_session(msg, headers)
                 if answer is not None:
@@ -359,9 +364,6 @@ class StreamableHttp:
                     return
                 assert session is not None
                 stateless = True
-            elif isinstance(msg, dict) and "id" not in msg:
-                await _respond(send, 202, b"")  # a notification or response outside any session: nothing to do
-                return
             else:
                 await _respond(send, 400, _rpc_error(msg.get("id") if isinstance(msg, dict) else None, InvalidRequest(
                     "Mcp-Session-Id header required: send initialize first (or use protocol version 2026-07-28 "
@@ -460,7 +462,7 @@ class StreamableHttp:
     # ---- GET and DELETE ----------------------------------------------------------------------
 
     async def _get(self, conn: GatedHttpProtocol, send: Send, headers: Callable[[str], list[str]]) -> None:
-        if not _accepts(headers("Accept"))[1] or not headers("Accept"):
+        if not any("text/event-stream" in value.lower() for value in headers("Accept")):
             await _respond(send, 405, b"method not allowed: GET /mcp opens a text/event-stream; accept it\n",
                            "text/plain; charset=utf-8", [(b"allow", b"POST, DELETE")])
             return
