@@ -156,12 +156,17 @@ class Phase(enum.Enum):
 class _Batch:
     """Answers to one JSON-RPC batch, sent together as one array once every request is answered."""
 
-    __slots__ = ("answers", "origin", "waiting")
+    __slots__ = ("answers", "dispatching", "origin", "waiting")
 
     def __init__(self, origin: Any) -> None:
         self.waiting: set[RequestKey] = set()
         self.answers: list[dict[str, Any]] = []
         self.origin = origin
+        self.dispatching = True  # its items are still being fed: not complete whatever is answered
+
+    @property
+    def complete(self) -> bool:
+        return not self.dispatching and not self.waiting
 
 
 class McpSession:
@@ -272,7 +277,8 @@ class McpSession:
         answers = False
         for item in items:
             answers = await self._dispatch(item, batch, origin) or answers
-        if not batch.waiting and batch.answers:
+        batch.dispatching = False
+        if batch.complete and batch.answers:
             await self._send_batch(batch)
         return answers
 
@@ -677,7 +683,7 @@ class McpSession:
         if batch is not None:
             batch.answers.append(msg)
             batch.waiting.discard(key)
-            if not batch.waiting:
+            if batch.complete:
                 await self._send_batch(batch)
             return
         await self._sink(_json_encode(msg), origin, True)
@@ -698,7 +704,7 @@ class McpSession:
         if batch is None:
             return False
         batch.waiting.discard(key)
-        if not batch.waiting:
+        if batch.complete:
             self.post(_json_encode(batch.answers) if batch.answers else b"", batch.origin, True)
         return True
 
