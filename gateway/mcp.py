@@ -178,6 +178,12 @@ class McpSession:
     once a call leaves state in it, and returns the handle it is kept under, or None.
     """
 
+    # One per session, a thousand idle ones are normal: slots keep each a few hundred bytes smaller.
+    __slots__ = ("_batches", "_bucket", "_bucket_at", "_keep", "_origins", "_phase", "_requests_before_initialize",
+                 "_senders", "_sink", "calls_in_flight", "client_capabilities", "client_info", "created", "handle",
+                 "handle_announced", "handles", "id", "inflight", "last_activity", "mcp_servers", "protocol_version",
+                 "services", "shell_state", "transport")
+
     def __init__(self, services: Services, mcp_servers: McpServers, sink: Sink, session_id: str, *,
                  transport: str = "websocket", handles: bool = False,
                  keep: Callable[[McpSession], str | None] | None = None,
@@ -202,7 +208,7 @@ class McpSession:
         self.inflight: dict[RequestKey, asyncio.Task[None] | None] = {}
         self._origins: dict[RequestKey, Any] = {}  # where each request in flight came from (if not None)
         self._batches: dict[RequestKey, _Batch] = {}
-        self._senders: set[asyncio.Task[None]] = set()
+        self._senders: set[asyncio.Task[None]] | None = None  # made on first use
         self.last_activity = time.monotonic()
         self.created = self.last_activity
         self.calls_in_flight = 0
@@ -653,11 +659,14 @@ class McpSession:
     def post(self, data: bytes, origin: Any = None, final: bool = False) -> None:
         """Send a message from synchronous code; the session owns the sending task."""
         task = asyncio.get_running_loop().create_task(self._sink(data, origin, final))
+        if self._senders is None:
+            self._senders = set()
         self._senders.add(task)
         task.add_done_callback(self._sent)
 
     def _sent(self, task: asyncio.Task[None]) -> None:
-        self._senders.discard(task)
+        if self._senders is not None:
+            self._senders.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("session %s: sending a message failed", self.id, exc_info=task.exception())
 
@@ -727,7 +736,7 @@ class McpSession:
         self._batches.clear()
         for task in tasks:
             task.cancel()
-        for sender in list(self._senders):
+        for sender in list(self._senders or ()):
             sender.cancel()
         return tasks
 
