@@ -18,7 +18,7 @@ from gateway.listener import descriptors_needed
 from gateway.logs import setup_logging
 from gateway.mcp import SUPPORTED_PROTOCOL_VERSIONS
 from gateway.pool import detect_call_isolation, detect_isolation
-from gateway.server import Gateway, generate_token, is_loopback, run
+from gateway.server import Gateway, StartupError, generate_token, is_loopback, run
 from shared.hygiene import close_inherited_on_exec, make_undumpable
 from worker.zygote import build_builtin
 
@@ -184,7 +184,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  generated token (written to {generated_path}, mode 0600):", flush=True)
             print(f"  connect: {url}?token={token}", flush=True)
 
-    uvloop.run(run(cfg, isolation, token, on_ready, run_as))
+    try:
+        uvloop.run(run(cfg, isolation, token, on_ready, run_as))
+    except StartupError as exc:
+        sys.exit(f"sandbox-gateway: {exc}")
 
 
 if __name__ == "__main__":

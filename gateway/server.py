@@ -42,13 +42,17 @@ from gateway.services import Services
 from gateway.sessions import Sessions
 from gateway.streamable_http import StreamableHttp
 
-__all__ = ["Gateway", "generate_token", "is_loopback", "run"]
+__all__ = ["Gateway", "StartupError", "generate_token", "is_loopback", "run"]
 
 logger = logging.getLogger(__name__)
 
 LIST_CHANGED = msgspec.json.encode({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
 WS_PING_INTERVAL = 30.0
 WS_PING_TIMEOUT = 30.0
+
+
+class StartupError(Exception):
+    """The gateway cannot start; the message is the one line the operator sees."""
 
 
 class Gateway:
@@ -250,8 +254,8 @@ class Gateway:
                 self.sessions.end(session, reason)
 
     async def start(self) -> None:
-        await self.pool.start()
-        self._sweeper = asyncio.get_running_loop().create_task(self.sweep_sessions(), name="session-sweeper")
+        """Listen, then start the pool and the sweeper.  Raises ``StartupError`` (one line for the
+        operator) when the address cannot be listened on."""
         cfg = self.cfg
         config = Config(
             self.http, http=GatedHttpProtocol, ws="none", lifespan="off", log_config=None, access_log=False,
@@ -263,7 +267,10 @@ class Gateway:
         config.timeout_keep_alive = cfg.keepalive_timeout  # type: ignore[assignment]  # a float works
         factory = self.listener.protocol_factory(config, self._http_state)
         loop = asyncio.get_running_loop()
-        listening = await loop.create_server(factory, cfg.host, cfg.port, backlog=cfg.listen_backlog)
+        try:
+            listening = await loop.create_server(factory, cfg.host, cfg.port, backlog=cfg.listen_backlog)
+        except OSError as exc:
+            raise StartupError(f"cannot listen on {cfg.host}:{cfg.port}: {exc.strerror or exc}") from None
 
         async def already_listening() -> asyncio.Server:
             return listening
@@ -281,6 +288,8 @@ class Gateway:
         self.listener.serve_websockets(self.ws_server, websocket_protocol, {
             "ping_interval": WS_PING_INTERVAL, "ping_timeout": WS_PING_TIMEOUT, "close_timeout": 10,
             "max_queue": 16, "write_limit": 2**15})
+        await self.pool.start()
+        self._sweeper = loop.create_task(self.sweep_sessions(), name="session-sweeper")
 
     @property
     def port(self) -> int:
@@ -325,7 +334,11 @@ async def run(cfg: GatewayConfig, isolation: str, token: str | None, on_ready: A
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await gw.start()
+    try:
+        await gw.start()
+    except StartupError:
+        await gw.pool.close()
+        raise
     if on_ready is not None:
         on_ready(gw)
     try:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import signal
+import socket
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers import SCALE, GatewayProcess, McpClient, async_wait_for, pids_matching, run, unique_sleep
+from tests.helpers import ROOT, SCALE, GatewayProcess, McpClient, async_wait_for, pids_matching, run, unique_sleep
 
 TOKEN = "http-test-token-7d21"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -498,3 +501,42 @@ def test_websocket_sessions_speak_2026_too(start) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_sigterm_answers_http_calls_and_closes_streams(start) -> None:
+    gw = start("--shutdown-grace", "1")
+    marker = unique_sleep()
+
+    async def main() -> None:
+        async with client() as c, client() as listener:
+            sid = await initialize(c, gw)
+            async with listener.stream("GET", url(gw), headers={**AUTH, "Mcp-Session-Id": sid,
+                                                               "Accept": "text/event-stream"}) as stream:
+                call = asyncio.ensure_future(rpc(c, gw, sid, "tools/call", {
+                    "name": "bash", "arguments": {"command": f"sleep {marker}"}}))
+                await async_wait_for(lambda: pids_matching(f"sleep {marker}"), 10, what="the call started")
+                gw.proc.send_signal(signal.SIGTERM)
+                answer = await asyncio.wait_for(call, 30 * SCALE)
+                assert answer.json()["error"]["code"] == -32002, answer.text
+                async with asyncio.timeout(15 * SCALE):
+                    assert [e async for e in sse_events(stream)] == []
+
+    run(main())
+    assert gw.proc.wait(30 * SCALE) == 0
+    assert not pids_matching(f"sleep {marker}")
+    log = gw.log()
+    assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
+
+
+def test_an_address_in_use_is_one_line_at_start(tmp_path: Any) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "gateway", "--port", str(port), "--workspace", str(tmp_path / "ws"),
+             "--workers", "1", "--no-auth"], capture_output=True, text=True, cwd=ROOT, timeout=60 * SCALE)
+    assert proc.returncode == 1 and "listening" not in proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"sandbox-gateway: cannot listen on 127.0.0.1:{port}: "), proc.stderr
+    assert "Traceback" not in proc.stderr
