@@ -211,6 +211,7 @@ class _HttpConnection(asyncio.Protocol):
         self.headers: dict[bytes, bytes] = {}
         self.body: list[bytes] = []
         self.reusable = True
+        self.answered = False  # some response bytes arrived
 
     @classmethod
     async def open(cls, host: str, port: int) -> _HttpConnection:
@@ -221,6 +222,7 @@ class _HttpConnection(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
+        self.answered = True
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
@@ -296,13 +298,29 @@ class HttpMcpSession(_Calls):
         await self.close()
 
     async def _exchange(self, method: bytes, body: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
-        conn = self._idle.pop() if self._idle else None
+        while self._idle:
+            conn = self._idle.pop()
+            if not conn.reusable:  # the server closed it while idle
+                self._open.discard(conn)
+                continue
+            try:
+                return await self._send_on(conn, method, body)
+            except ConnectionLost:
+                if conn.answered:
+                    raise
+                # closed by the server before it answered (idle past its keep-alive): as HTTP clients
+                # do, the request goes again on a new connection
+        return await self._send_on(None, method, body)
+
+    async def _send_on(self, conn: _HttpConnection | None, method: bytes,
+                       body: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
         if conn is None:
             try:
                 conn = await _HttpConnection.open(self.host, self.port)
             except OSError as exc:
                 raise ConnectionLost(f"cannot connect: {exc!r}") from exc
             self._open.add(conn)
+        conn.answered = False
         try:
             answer = await conn.send(method, self.target, self.headers, body)
         except BaseException:

@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "has not sent its request (default %(default)s)")
     ap.add_argument("--max-http-connections", type=_positive(int), default=256, metavar="N",
                     help="connections carrying Streamable HTTP after authenticating (a request being answered, a "
-                    "response stream, a kept-alive connection); one more is answered 503 (default %(default)s)")
+                    "response stream, a kept-alive connection); at the limit the least recently used idle kept-alive "
+                    "one is closed, and when none is idle the request is answered 503 (default %(default)s)")
     ap.add_argument("--keepalive-timeout", type=_positive(float), default=5.0, metavar="S",
                     help="seconds an idle kept-alive HTTP connection stays open between requests "
                     "(default %(default)s)")

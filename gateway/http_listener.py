@@ -22,6 +22,7 @@ import asyncio
 import http
 import logging
 import math
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -92,7 +93,7 @@ class GatedHttpProtocol(HttpToolsProtocol):
     _header_count = 0
     _too_large: int = 0  # 414 or 431 once a limit was passed
     _requests = 0
-    admitted = False  # has authenticated once: counted in --max-http-connections until it closes
+    admitted = False  # has authenticated: counted in --max-http-connections until it closes
     exchange: Any = None  # the Streamable HTTP exchange being answered (told when the client leaves)
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any],
@@ -319,7 +320,9 @@ class Listener:
         self._loop = asyncio.get_running_loop()
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = math.inf
-        self.http_connections = 0  # admitted connections of the HTTP side (not WebSocket), open now
+        # Admitted connections of the HTTP side (not WebSocket), open now, the least recently admitted
+        # request first.
+        self._http: OrderedDict[GatedHttpProtocol, None] = OrderedDict()
         self._make_websocket: Callable[[GatedHttpProtocol], GatedConnection] | None = None
         self._limit_reply = text_response(
             503, f"too many connections are waiting to authenticate (--max-pending-connections="
@@ -385,23 +388,37 @@ class Listener:
     def admitted(self, conn: GatedHttpProtocol) -> None:
         self.gate.admitted(conn)
 
+    @property
+    def http_connections(self) -> int:
+        return len(self._http)
+
     def admit_http(self, conn: GatedHttpProtocol) -> bool:
-        """An authenticated Streamable HTTP request on ``conn``: False when it would be one connection
-        more than --max-http-connections (the caller refuses it)."""
+        """An authenticated Streamable HTTP request on ``conn``.  At --max-http-connections the least
+        recently used *idle* kept-alive connection (between requests, nothing in flight) is closed to
+        make room: its client opens a new one when it needs one, as it does after --keepalive-timeout.
+        False when every admitted connection is busy (the caller refuses this request with 503)."""
         self.gate.admitted(conn)
         if conn.admitted:
+            self._http.move_to_end(conn)
             return True
-        if self.http_connections >= self.cfg.max_http_connections:
-            return False
+        if len(self._http) >= self.cfg.max_http_connections:
+            idle = next((c for c in self._http if c.timeout_keep_alive_task is not None), None)
+            if idle is None:
+                return False
+            self._forget_http(idle)
+            idle.transport.close()
         conn.admitted = True
-        self.http_connections += 1
+        self._http[conn] = None
         return True
+
+    def _forget_http(self, conn: GatedHttpProtocol) -> None:
+        if conn.admitted:
+            conn.admitted = False
+            del self._http[conn]
 
     def closed(self, conn: GatedHttpProtocol) -> None:
         self.gate.closed(conn)
-        if conn.admitted:
-            conn.admitted = False
-            self.http_connections -= 1
+        self._forget_http(conn)
 
     def refused(self, conn: GatedHttpProtocol, reason: Reason, detail: str) -> None:
         if conn.dropped:

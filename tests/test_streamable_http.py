@@ -199,15 +199,20 @@ def test_websocket_and_http_sessions_share_max_sessions(start) -> None:
     run(main())
 
 
-def test_max_http_connections_refuses_one_more(start) -> None:
+def test_max_http_connections_recycles_idle_ones_and_refuses_when_all_are_busy(start) -> None:
     gw = start("--max-http-connections", "1")
 
     async def main() -> None:
         async with client() as first, client() as second:
-            sid = await initialize(first, gw)  # first's connection is kept alive: it holds the one slot
-            r = await rpc(second, gw, sid, "ping")
-            assert r.status_code == 503 and b"--max-http-connections=1" in r.content
-            assert (await rpc(first, gw, sid, "ping")).status_code == 200
+            sid = await initialize(first, gw)  # first's connection is kept alive, idle: it holds the one slot
+            assert (await rpc(second, gw, sid, "ping")).status_code == 200  # ... and is closed for this one
+            assert gw.status()["http_connections"] == 1
+            assert (await rpc(first, gw, sid, "ping")).status_code == 200  # first reconnects
+            async with first.stream("GET", url(gw), headers={**AUTH, "Mcp-Session-Id": sid,
+                                                            "Accept": "text/event-stream"}) as stream:
+                assert stream.status_code == 200  # a busy connection: never closed for another
+                r = await rpc(second, gw, sid, "ping")
+                assert r.status_code == 503 and b"--max-http-connections=1" in r.content
 
     run(main())
 
