@@ -80,6 +80,8 @@ LATEST_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[-1]
 # What ``initialize`` answers a version it does not know with (2026-07-28 has no initialize).
 LATEST_HANDSHAKE_VERSION = HANDSHAKE_PROTOCOL_VERSIONS[-1]
 BATCH_VERSION = "2025-03-26"
+# Revisions before tool results had structuredContent (2025-06-18): their sessions get results without it.
+_UNSTRUCTURED_VERSIONS = frozenset({"2024-11-05", "2025-03-26"})
 
 PROTOCOL_VERSION_META = "io.modelcontextprotocol/protocolVersion"
 CLIENT_CAPABILITIES_META = "io.modelcontextprotocol/clientCapabilities"
@@ -529,6 +531,8 @@ class McpSession:
                 return
             if stateless:
                 result = self._stateless_result(result)
+            elif self.protocol_version in _UNSTRUCTURED_VERSIONS and "structuredContent" in result:
+                result = {k: v for k, v in result.items() if k != "structuredContent"}
             await self._answer(request_id, result=result)
         except asyncio.CancelledError:
             outcome = "cancelled"

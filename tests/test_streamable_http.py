@@ -545,3 +545,46 @@ def test_an_address_in_use_is_one_line_at_start(tmp_path: Any) -> None:
     lines = proc.stderr.strip().splitlines()
     assert lines[-1].startswith(f"sandbox-gateway: cannot listen on 127.0.0.1:{port}: "), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_results_for_older_revisions_leave_out_newer_fields(start) -> None:
+    gw = start()
+
+    async def main() -> None:
+        async with client() as c:
+            for version, structured in (("2025-03-26", False), ("2025-06-18", True)):
+                sid = await initialize(c, gw, version)
+                r = await rpc(c, gw, sid, "tools/call", {"name": "bash", "arguments": {"command": "true"}})
+                result = r.json()["result"]
+                assert ("structuredContent" in result) is structured, (version, result)
+                assert "resultType" not in result
+
+    run(main())
+
+
+def test_a_kept_alive_connections_next_request_has_open_timeout_too(start) -> None:
+    gw = start("--open-timeout", "1")
+
+    async def main() -> None:
+        body = json.dumps(INIT).encode()
+        reader, writer = await asyncio.open_connection(gw.host, gw.port)
+        writer.write(b"POST /mcp HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN.encode()
+                     + b"\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode()
+                     + b"\r\n\r\n" + body)
+        head = await reader.readuntil(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200")
+        length = int(re.search(rb"content-length: (\d+)", head, re.I).group(1))  # type: ignore[union-attr]
+        await reader.readexactly(length)
+        writer.write(b"POST /mcp HTTP/1.1\r\nHost: x\r\n")  # ... and never finishes this head
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        rest = b""
+        async with asyncio.timeout(15 * SCALE):
+            while chunk := await reader.read(65536):
+                rest += chunk
+        assert rest.startswith(b"HTTP/1.1 408"), rest
+        assert 0.5 < loop.time() - started < 5 * SCALE
+        writer.close()
+
+    run(main())
+    assert 'reason="handshake_timeout"} 1.0' in gw.metrics()
