@@ -5,7 +5,8 @@ commit before Streamable HTTP) over WebSocket, and this checkout's over WebSocke
 Each block is BLOCK sequential ``echo hi`` calls on one session; blocks rotate over the three targets
 ROUNDS times.  Reported per target: the median of the blocks' p50, the median of the blocks' calls/s
 (sequential: 1 / mean latency), and the gateway process's own CPU per call (its utime + stime, not the
-workers'), which is far less sensitive to other load on the machine than latency is.
+workers'), which is far less sensitive to other load on the machine than latency is; then, for each
+target against the first, the median of the per-round ratios (adjacent blocks share the machine's load).
 """
 
 from __future__ import annotations
@@ -111,6 +112,13 @@ def main() -> None:
             values = [b[key] for b in blocks]
             cells.append(f"{statistics.median(values):8.3f} ({min(values):.2f}-{max(values):.2f})")
         print(f"{name:16} " + "  ".join(cells))
+    # Blocks next to each other saw the same load: the median of per-round ratios is the fairer comparison.
+    first = next(iter(results))
+    for name, blocks in list(results.items())[1:]:
+        pairs = list(zip(results[first], blocks, strict=True))
+        ratios = [f"{key} {statistics.median(b[key] / a[key] for a, b in pairs):.3f}x"
+                  for key in ("p50", "calls_s", "cpu_us")]
+        print(f"{name} / {first}, median of per-round ratios: " + ", ".join(ratios))
 
 
 if __name__ == "__main__":

@@ -238,7 +238,8 @@ class StreamableHttp:
         if session_id is None:
             return None, None, 0
         session = self.front.sessions.find(session_id)
-        if session is None or session not in self._transports:
+        # (a stateless handle is not a session id: it names a session of another kind)
+        if session is None or session.transport != "http" or session not in self._transports:
             return None, _rpc_error(None, InvalidRequest(
                 "session not found: it ended or expired; send initialize without Mcp-Session-Id to start a "
                 "new one")), 404
