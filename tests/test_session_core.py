@@ -141,3 +141,38 @@ def test_every_answer_is_tagged_with_its_origin_and_final() -> None:
     assert not answered and out == []
     asyncio.run(h.session.feed(b"{not json"))
     assert h.sent[-1][0]["error"]["code"] == -32700 and h.sent[-1][1:] == (None, True)
+
+
+def _imports(module: str) -> set[str]:
+    """The gateway.* and third-party top-level modules ``module`` imports, TYPE_CHECKING blocks included."""
+    import ast
+
+    from tests.helpers import ROOT
+
+    tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_session_core_knows_no_transport_and_the_gateway_has_no_import_cycle() -> None:
+    from tests.helpers import ROOT
+
+    core = _imports("gateway.mcp")
+    assert not {m for m in core if m.split(".")[0] in ("websockets", "uvicorn", "httptools")}, core
+    assert not core & {"gateway.server", "gateway.streamable_http", "gateway.http_listener"}, core
+    modules = sorted(f"gateway.{p.stem}" for p in (ROOT / "gateway").glob("*.py") if p.stem != "__init__")
+    graph = {m: {i for i in _imports(m) if i in modules} for m in modules}
+
+    def reaches(start: str, target: str, seen: set[str]) -> bool:
+        for nxt in graph[start]:
+            if nxt == target or (nxt not in seen and reaches(nxt, target, seen | {nxt})):
+                return True
+        return False
+
+    cycles = [m for m in modules if reaches(m, m, {m})]
+    assert not cycles, {m: graph[m] for m in cycles}
