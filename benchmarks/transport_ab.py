@@ -12,6 +12,7 @@ target against the first, the median of the per-round ratios (adjacent blocks sh
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import re
@@ -50,33 +51,47 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _block(session: McpSession | HttpMcpSession, pid: int, calls: int) -> dict[str, float]:
-    latencies = []
+async def _block(sessions: list[McpSession | HttpMcpSession], depth: int, pid: int,
+                 calls: int) -> dict[str, float]:
+    """``calls`` calls over ``depth`` lanes per session (one lane, one session: sequential)."""
+    latencies: list[float] = []
+    remaining = calls
+
+    async def lane(session: McpSession | HttpMcpSession) -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            outcome = await session.bash("echo hi", 5, answer_timeout=30)
+            assert outcome.ok, outcome
+            latencies.append(outcome.latency_ms)
+
     cpu = _cpu(pid)
     started = time.perf_counter()
-    for _ in range(calls):
-        outcome = await session.bash("echo hi", 5, answer_timeout=30)
-        assert outcome.ok, outcome
-        latencies.append(outcome.latency_ms)
+    async with asyncio.TaskGroup() as group:
+        for session in sessions:
+            for _ in range(depth):
+                group.create_task(lane(session))
     wall = time.perf_counter() - started
     return {"p50": statistics.median(latencies), "calls_s": calls / wall,
             "cpu_us": (_cpu(pid) - cpu) / calls * 1e6}
 
 
-async def _run(targets: dict[str, tuple[str, str, int]], rounds: int,
-               block: int) -> dict[str, list[dict[str, float]]]:
-    sessions = {name: await open_session(url, None, transport) for name, (url, transport, _) in targets.items()}
+async def _run(targets: dict[str, tuple[str, str, int]], rounds: int, block: int, sessions_each: int,
+               depth: int) -> dict[str, list[dict[str, float]]]:
+    sessions = {name: [await open_session(url, None, transport) for _ in range(sessions_each)]
+                for name, (url, transport, _) in targets.items()}
     try:
-        for name, session in sessions.items():  # warm-up: shells, caches, lazily built state
-            await _block(session, targets[name][2], 100)
+        for name, group in sessions.items():  # warm-up: shells, caches, lazily built state
+            await _block(group, depth, targets[name][2], 100)
         results: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
         for _ in range(rounds):
-            for name, session in sessions.items():
-                results[name].append(await _block(session, targets[name][2], block))
+            for name, group in sessions.items():
+                results[name].append(await _block(group, depth, targets[name][2], block))
         return results
     finally:
-        for session in sessions.values():
-            await session.close()
+        for group in sessions.values():
+            for session in group:
+                await session.close()
 
 
 def main() -> None:
@@ -85,6 +100,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--block", type=int, default=300, help="calls per block")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--sessions", type=int, default=1, help="sessions per target (16 for throughput's shape)")
+    ap.add_argument("--depth", type=int, default=1, help="calls in flight per session (4 for throughput's)")
     args = ap.parse_args()
     procs = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,14 +114,15 @@ def main() -> None:
             targets = {"base websocket": (base_url, "websocket", base.pid),
                        "websocket": (new_url, "websocket", new.pid),
                        "streamable http": (new_url, "http", new.pid)}
-            results = uvloop.run(_run(targets, args.rounds, args.block))
+            results = uvloop.run(_run(targets, args.rounds, args.block, args.sessions, args.depth))
         finally:
             for proc in procs:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait(30)
     load = os.getloadavg()[0]
-    print(f"{args.rounds} rounds x {args.block} sequential `echo hi` calls per target, load {load:.1f} at the end")
+    shape = "sequential" if args.sessions * args.depth == 1 else f"{args.sessions} sessions x {args.depth} in flight"
+    print(f"{args.rounds} rounds x {args.block} `echo hi` calls ({shape}) per target, load {load:.1f} at the end")
     print(f"{'target':16} {'p50 ms':>8} {'calls/s':>8} {'gateway CPU µs/call':>20}   (median of blocks; range)")
     for name, blocks in results.items():
         cells = []

@@ -60,7 +60,9 @@ __all__ = [
     "LATEST_HANDSHAKE_VERSION",
     "LATEST_PROTOCOL_VERSION",
     "PROTOCOL_VERSION_META",
+    "SESSION_ARGUMENT",
     "SESSION_HANDLE_META",
+    "SESSION_HEADER_TOKEN",
     "STATELESS_PROTOCOL_VERSIONS",
     "SUPPORTED_PROTOCOL_VERSIONS",
     "McpSession",
@@ -92,6 +94,9 @@ SERVER_INFO_META = "io.modelcontextprotocol/serverInfo"
 # or under the same _meta key.
 SESSION_HANDLE_META = "sandbox-gateway/session"
 SESSION_ARGUMENT = "session"
+# ... which 2026-07-28 clients also send as the HTTP header Mcp-Param-Session (the schema's x-mcp-header
+# annotation asks them to), so a proxy in front of several gateways can route by it.
+SESSION_HEADER_TOKEN = "Session"
 
 # Cache hints of the stateless revision (ttlMs, cacheScope).  Every client sees the same tools and the
 # same versions, so both are "public"; the tool list changes when a managed MCP server starts or stops.
@@ -759,6 +764,7 @@ def _with_session_argument(tool: dict[str, Any]) -> dict[str, Any]:
     schema = tool.get("inputSchema") or {}
     props = {**schema.get("properties", {}), SESSION_ARGUMENT: {
         "type": "string",
+        "x-mcp-header": SESSION_HEADER_TOKEN,
         "description": "Session handle from an earlier result (its _meta "
                        f"{SESSION_HANDLE_META!r}): keeps the shell's working directory, environment "
                        "and background jobs across calls. Omit to start afresh."}}

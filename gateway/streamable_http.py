@@ -43,6 +43,7 @@ from gateway.http_listener import GatedHttpProtocol, Listener, text_response
 from gateway.mcp import (
     SESSION_ARGUMENT,
     SESSION_HANDLE_META,
+    SESSION_HEADER_TOKEN,
     SUPPORTED_PROTOCOL_VERSIONS,
     McpSession,
     envelope_version,
@@ -146,11 +147,12 @@ class HttpSession:
 
 
 def _header_getter(scope: Scope) -> Callable[[str], list[str]]:
-    raw: list[tuple[bytes, bytes]] = scope["headers"]
+    by_name: dict[bytes, list[str]] = {}
+    for key, value in scope["headers"]:  # names arrive lower-cased
+        by_name.setdefault(key, []).append(value.decode("latin-1"))
 
     def get_all(name: str) -> list[str]:
-        key = name.lower().encode()
-        return [v.decode("latin-1") for k, v in raw if k == key]
+        return by_name.get(name.lower().encode(), [])
 
     return get_all
 
@@ -390,6 +392,12 @@ class StreamableHttp:
                 return None, _rpc_error(request_id, HeaderMismatch(
                     f"the {header} header {'is missing' if value is None else 'does not match the body'}"
                     f" (protocol version {version!s:.40})"))
+        param = one_header(headers(f"Mcp-Param-{SESSION_HEADER_TOKEN}"), f"Mcp-Param-{SESSION_HEADER_TOKEN}")
+        arguments = params.get("arguments") if isinstance(params, dict) else None
+        if param is not None and (not isinstance(arguments, dict) or arguments.get(SESSION_ARGUMENT) != param):
+            # A proxy may have routed by it: it must name the session the body names.
+            return None, _rpc_error(request_id, HeaderMismatch(
+                f"the Mcp-Param-{SESSION_HEADER_TOKEN} header does not match the {SESSION_ARGUMENT!r} argument"))
         handle = _handle_of(params)
         if handle is None:
             return self._new_session(stateless=True), None

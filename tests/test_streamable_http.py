@@ -403,7 +403,9 @@ def test_stateless_discover_list_and_version_errors(start) -> None:
             names = [t["name"] for t in listed["tools"]]
             assert names == sorted(names) and listed["resultType"] == "complete"
             assert {"ttlMs", "cacheScope"} <= set(listed)
-            assert "session" in next(t for t in listed["tools"] if t["name"] == "bash")["inputSchema"]["properties"]
+            bash = next(t for t in listed["tools"] if t["name"] == "bash")
+            session_arg = bash["inputSchema"]["properties"]["session"]
+            assert session_arg["type"] == "string" and session_arg["x-mcp-header"] == "Session"
             # an unsupported version in the envelope: -32022, HTTP 400, with the versions to pick from
             bad = {**ENVELOPE, "io.modelcontextprotocol/protocolVersion": "2099-01-01"}
             r = await rpc(c, gw, None, "tools/list", {"_meta": bad}, **{
@@ -469,6 +471,13 @@ def test_stateless_session_handle_keeps_cwd_env_and_jobs(start) -> None:
             r = await rpc(c, gw, None, "tools/call", call({"command": "true", "session": "forged"}),
                           **modern_headers("tools/call", "bash"))
             assert r.status_code == 400 and "session handle" in r.json()["error"]["message"]
+            # the handle as a header a proxy can route by (x-mcp-header): it must agree with the argument
+            r = await rpc(c, gw, None, "tools/call", call({"command": "echo $GREETING", "session": handle}),
+                          **modern_headers("tools/call", "bash"), **{"Mcp-Param-Session": handle})
+            assert r.json()["result"]["content"][0]["text"] == "kept\n"
+            r = await rpc(c, gw, None, "tools/call", call({"command": "true", "session": handle}),
+                          **modern_headers("tools/call", "bash"), **{"Mcp-Param-Session": job_handle})
+            assert r.status_code == 400 and r.json()["error"]["code"] == -32020
 
     run(main())
 
