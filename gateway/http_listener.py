@@ -94,6 +94,7 @@ class GatedHttpProtocol(HttpToolsProtocol):
     _too_large: int = 0  # 414 or 431 once a limit was passed
     _requests = 0
     admitted = False  # has authenticated: counted in --max-http-connections until it closes
+    _lingering = False  # answered and half-closed: what the client still sends is discarded
     exchange: Any = None  # the Streamable HTTP exchange being answered (told when the client leaves)
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any],
@@ -119,7 +120,7 @@ class GatedHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._drop_reply is not None:
+        if self._drop_reply is not None or self._lingering:
             return
         self._unset_keepalive_if_required()
         try:
@@ -150,6 +151,15 @@ class GatedHttpProtocol(HttpToolsProtocol):
             self.listener.refused(self, "bad_request",
                                   f"400: not a valid HTTP request ({type(cause).__name__})")
         self._answer_and_close(reply)
+
+    def linger(self) -> None:
+        """The response just sent ends this connection, but the client may still be sending the request
+        (a body over the limit): half-close and discard its bytes until it closes, at the latest at
+        --keepalive-timeout (armed by the response).  Closing at once, with its bytes unread, would
+        reset the connection and could destroy the response before the client reads it."""
+        self._lingering = True
+        if self.transport.can_write_eof() and not self.transport.is_closing():
+            self.transport.write_eof()
 
     # ---- parser callbacks ----------------------------------------------------------------
 

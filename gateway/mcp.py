@@ -67,6 +67,7 @@ __all__ = [
     "SUPPORTED_PROTOCOL_VERSIONS",
     "McpSession",
     "Phase",
+    "RateBucket",
     "RequestKey",
     "Sink",
     "envelope_version",
@@ -160,6 +161,25 @@ class Phase(enum.Enum):
     STATELESS = "stateless"  # serving 2026-07-28 requests, each with its own envelope
 
 
+class RateBucket:
+    """The --rate-limit token bucket of a session (or of every stateless request without a session
+    handle: they share one, so leaving the handle out does not lift the limit)."""
+
+    __slots__ = ("at", "tokens")
+
+    def __init__(self, burst: int, now: float) -> None:
+        self.tokens = float(burst)
+        self.at = now
+
+    def take(self, rate: float, burst: int, now: float) -> bool:
+        self.tokens = min(float(burst), self.tokens + (now - self.at) * rate)
+        self.at = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
 class _Batch:
     """Answers to one JSON-RPC batch, sent together as one array once every request is answered."""
 
@@ -186,7 +206,7 @@ class McpSession:
     """
 
     # One per session, a thousand idle ones are normal: slots keep each a few hundred bytes smaller.
-    __slots__ = ("_batches", "_bucket", "_bucket_at", "_keep", "_origins", "_phase", "_requests_before_initialize",
+    __slots__ = ("_batches", "_bucket", "_keep", "_origins", "_phase", "_requests_before_initialize",
                  "_senders", "_sink", "calls_in_flight", "client_capabilities", "client_info", "created", "handle",
                  "handle_announced", "handles", "id", "inflight", "last_activity", "mcp_servers", "protocol_version",
                  "services", "shell_state", "transport")
@@ -194,7 +214,7 @@ class McpSession:
     def __init__(self, services: Services, mcp_servers: McpServers, sink: Sink, session_id: str, *,
                  transport: str = "websocket", handles: bool = False,
                  keep: Callable[[McpSession], str | None] | None = None,
-                 requests_before_initialize: bool = False) -> None:
+                 requests_before_initialize: bool = False, bucket: RateBucket | None = None) -> None:
         self.services = services
         self.mcp_servers = mcp_servers
         self._sink = sink
@@ -219,8 +239,7 @@ class McpSession:
         self.last_activity = time.monotonic()
         self.created = self.last_activity
         self.calls_in_flight = 0
-        self._bucket = float(services.cfg.rate_burst)
-        self._bucket_at = self.created
+        self._bucket = bucket if bucket is not None else RateBucket(services.cfg.rate_burst, self.created)
 
     # ---- lifecycle --------------------------------------------------------------------
 
@@ -407,15 +426,15 @@ class McpSession:
                 f"limit hit: this session already has {self.calls_in_flight} tool calls in flight "
                 f"(--max-calls-per-session={cfg.max_calls_per_session})",
                 {"limit": "max_calls_per_session", "value": cfg.max_calls_per_session})
-        now = time.monotonic()
-        self._bucket = min(float(cfg.rate_burst), self._bucket + (now - self._bucket_at) * cfg.rate_limit)
-        self._bucket_at = now
-        if self._bucket < 1.0:
+        if not self._bucket.take(cfg.rate_limit, cfg.rate_burst, time.monotonic()):
             raise LimitExceeded(
                 f"limit hit: rate limit of {cfg.rate_limit:g} tool calls/s per session "
                 f"(--rate-limit={cfg.rate_limit:g}, --rate-burst={cfg.rate_burst}); slow down",
                 {"limit": "rate_limit", "value": cfg.rate_limit})
-        self._bucket -= 1.0
+
+    def use_own_rate_bucket(self) -> None:
+        """A stateless session that was given a handle: from now on its rate limit is its own."""
+        self._bucket = RateBucket(self.services.cfg.rate_burst, time.monotonic())
 
     def _call_finished(self, _task: asyncio.Task[None]) -> None:
         self.calls_in_flight -= 1

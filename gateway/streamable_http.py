@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol
@@ -46,6 +47,7 @@ from gateway.mcp import (
     SESSION_HEADER_TOKEN,
     SUPPORTED_PROTOCOL_VERSIONS,
     McpSession,
+    RateBucket,
     envelope_version,
 )
 from gateway.mcp_servers import McpServers
@@ -199,6 +201,9 @@ class StreamableHttp:
         self.front = front
         self.cfg = front.services.cfg
         self._transports: dict[McpSession, HttpSession] = {}
+        # Stateless requests without a handle each get a session of their own; the rate limit is theirs
+        # together.
+        self._stateless_bucket = RateBucket(self.cfg.rate_burst, time.monotonic())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # lifespan: uvicorn is not asked to run it
@@ -257,7 +262,8 @@ class StreamableHttp:
         session = McpSession(self.front.services, self.front.mcp_servers, transport.sink,
                              self.front.services.next_session_id(),
                              transport="stateless" if stateless else "http", handles=stateless,
-                             keep=self._keep_handle if stateless else None)
+                             keep=self._keep_handle if stateless else None,
+                             bucket=self._stateless_bucket if stateless else None)
         self._transports[session] = transport
         return session
 
@@ -267,6 +273,7 @@ class StreamableHttp:
             logger.info("no session handle kept for a stateless call: %s", self.front.sessions.limit_text())
             return None
         self.front.sessions.add(session, lambda reason: self.end(session, reason), with_handle=True)
+        session.use_own_rate_bucket()
         return session.handle
 
     def _discard(self, session: McpSession) -> None:
@@ -299,26 +306,29 @@ class StreamableHttp:
 
     # ---- POST ------------------------------------------------------------------------------
 
-    async def _read_body(self, scope: Scope, receive: Receive, headers: Callable[[str], list[str]],
+    async def _read_body(self, conn: GatedHttpProtocol, receive: Receive, headers: Callable[[str], list[str]],
                          send: Send) -> bytes | None:
-        """The request body, or None once it was answered 413 (--max-message-size)."""
+        """The request body, or None once it was answered 413 (--max-message-size: the connection then
+        ends, without reading the rest of the body)."""
         limit = self.cfg.max_message_size
         declared = one_header(headers("Content-Length"), "Content-Length")
         too_large = (f"request body over --max-message-size={limit} bytes\n").encode()
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _respond(send, 413, too_large, "text/plain; charset=utf-8", [(b"connection", b"close")])
-            return None
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            body += message.get("body", b"")
-            if len(body) > limit:
-                await _respond(send, 413, too_large, "text/plain; charset=utf-8", [(b"connection", b"close")])
-                return None
-            if not message.get("more_body", False):
-                return bytes(body)
+        if not (declared is not None and declared.isdigit() and int(declared) > limit):
+            body = bytearray()
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return None
+                body += message.get("body", b"")
+                if len(body) > limit:
+                    break
+                if not message.get("more_body", False):
+                    return bytes(body)
+        # No "Connection: close": uvicorn would close at once, unread bytes and all (a reset that can
+        # destroy this answer on its way); the half-close tells the client instead.
+        await _respond(send, 413, too_large, "text/plain; charset=utf-8")
+        conn.linger()
+        return None
 
     async def _post(self, conn: GatedHttpProtocol, scope: Scope, receive: Receive, send: Send,
                     headers: Callable[[str], list[str]]) -> None:
@@ -336,7 +346,7 @@ class StreamableHttp:
         if answer is not None:
             await _respond(send, status, answer)
             return
-        body = await self._read_body(scope, receive, headers, send)
+        body = await self._read_body(conn, receive, headers, send)
         if body is None:
             return
         try:

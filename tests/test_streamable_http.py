@@ -482,6 +482,20 @@ def test_stateless_session_handle_keeps_cwd_env_and_jobs(start) -> None:
     run(main())
 
 
+def test_stateless_requests_without_a_handle_share_one_rate_limit(start) -> None:
+    gw = start("--rate-limit", "0.01", "--rate-burst", "2")
+
+    async def main() -> None:
+        async with client() as c:
+            params = {"_meta": ENVELOPE, "name": "bash", "arguments": {"command": "true"}}
+            answers = [(await rpc(c, gw, None, "tools/call", params, **modern_headers("tools/call", "bash"))).json()
+                       for _ in range(3)]
+            assert [a.get("result", {}).get("isError") for a in answers[:2]] == [False, False]
+            assert answers[2]["error"]["code"] == -32001 and "--rate-limit" in answers[2]["error"]["message"]
+
+    run(main())
+
+
 def test_a_stateless_client_that_hangs_up_cancels_its_call(start) -> None:
     gw = start()
     marker = unique_sleep()
