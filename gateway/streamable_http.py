@@ -460,8 +460,8 @@ class StreamableHttp:
             await _respond(send, 404, _rpc_error(None, InvalidRequest(
                 "the session ended while this request was in flight")), extra=extra)
             return
-        if not data:  # cancelled: no answer comes
-            await _respond(send, 204, b"", extra=extra)
+        if not data:  # cancelled: no answer comes (202, as for a notification: SDK clients take it so)
+            await _respond(send, 202, b"", extra=extra)
             return
         await _respond(send, _status_of(data) if errors_set_status else 200, data, extra=extra)
 
