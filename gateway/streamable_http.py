@@ -14,7 +14,8 @@ decides nothing about MCP itself.  What it does:
 * ``GET /mcp`` (``Accept: text/event-stream``; else 405) opens the session's stream for messages of
   its own (``notifications/tools/list_changed``): one per session (409 for a second).  While none is
   open, those messages wait in a buffer of ``STREAM_BUFFER`` messages (the oldest dropped beyond it;
-  a ``list_changed`` already waiting is not queued twice) and are sent when one opens.
+  a ``list_changed`` already waiting is not queued twice) and are sent when one opens; a stream whose
+  client stops reading holds as many.
 * ``DELETE /mcp`` ends the session: its calls are cancelled and its jobs killed, like a WebSocket
   close.
 * A dropped response stream does not cancel its call (``notifications/cancelled`` does); the answer is
@@ -135,8 +136,12 @@ class HttpSession:
             self._unsolicited(data)
 
     def _unsolicited(self, data: bytes) -> None:
-        if self.stream is not None:
-            self.stream.put_nowait(data)
+        stream = self.stream
+        if stream is not None:
+            # A client that stops reading its stream holds at most STREAM_BUFFER messages too.
+            if stream.qsize() >= STREAM_BUFFER:
+                stream.get_nowait()
+            stream.put_nowait(data)
         elif not (data == LIST_CHANGED and LIST_CHANGED in self.buffer):
             self.buffer.append(data)
 
