@@ -553,6 +553,13 @@ class McpSession:
             except GatewayError as exc:
                 await self._answer(request_id, error=exc.to_error())
                 return
+            except Exception:
+                # A bug of ours: logged once, here at the task's boundary, and the request still gets
+                # its one answer.
+                logger.error("session %s: tools/call %r failed", self.id, str(name)[:100], exc_info=True)
+                await self._answer(request_id, error=GatewayError(
+                    "internal error: the gateway failed to run this call (see its log)").to_error())
+                return
             if stateless:
                 result = self._stateless_result(result)
             elif self.protocol_version in _UNSTRUCTURED_VERSIONS and "structuredContent" in result:
