@@ -176,3 +176,26 @@ def test_the_session_core_knows_no_transport_and_the_gateway_has_no_import_cycle
 
     cycles = [m for m in modules if reaches(m, m, {m})]
     assert not cycles, {m: graph[m] for m in cycles}
+
+
+def test_an_unexpected_failure_of_a_call_is_logged_and_still_answered(caplog: pytest.LogCaptureFixture) -> None:
+    class BrokenPool:
+        async def call(self, call: Any) -> Any:
+            raise RuntimeError("a bug")
+
+    async def main() -> list[Any]:
+        sent: list[Any] = []
+
+        async def sink(data: bytes, origin: Any, final: bool) -> None:
+            sent.append(json.loads(data))
+
+        services = Services(GatewayConfig(), Metrics(), pool=BrokenPool())  # type: ignore[arg-type]
+        session = McpSession(services, _Servers(), sink, "s1", requests_before_initialize=True)  # type: ignore[arg-type]
+        await session.feed_message({"jsonrpc": "2.0", "id": 9, "method": "tools/call",
+                                    "params": {"name": "bash", "arguments": {"command": "true"}}})
+        await asyncio.gather(*(t for t in session.inflight.values() if t is not None))
+        return sent
+
+    sent = asyncio.run(main())
+    assert len(sent) == 1 and sent[0]["id"] == 9 and sent[0]["error"]["code"] == -32603
+    assert "tools/call 'bash' failed" in caplog.text and "RuntimeError: a bug" in caplog.text
