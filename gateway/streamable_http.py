@@ -23,7 +23,9 @@ decides nothing about MCP itself.  What it does:
   how a client cancels, and their cross-call state lives in session handles (``gateway.mcp``).
 
 The same token and Origin rules as the WebSocket handshake apply before any work (401, 403), through
-``Front.admit``; an authenticated connection counts against --max-http-connections.
+``Front.admit``; an authenticated connection counts against --max-http-connections.  A browser page of
+an allowed Origin gets CORS answers (preflight without the token, which it cannot carry; responses
+readable, ``Mcp-Session-Id`` exposed); other Origins get 403 as before.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Any, Protocol
 import msgspec
 from websockets.http11 import Response
 
-from gateway.admission import BadRequest, one_header
+from gateway.admission import BadRequest, one_header, origin_allowed
 from gateway.errors import HTTP_STATUS, GatewayError, HeaderMismatch, InvalidParams, InvalidRequest, ParseError
 from gateway.http_listener import GatedHttpProtocol, Listener, text_response
 from gateway.mcp import (
@@ -195,6 +197,30 @@ async def _respond_plain(send: Send, response: Response) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
+_CORS_ALLOW_HEADERS = (b"Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, "
+                       b"Mcp-Name, Mcp-Param-Session, Last-Event-ID")
+
+
+def _cors(origin: str) -> list[tuple[bytes, bytes]]:
+    """Preflight answer headers for an allowed Origin (the credential is the bearer token, not a cookie)."""
+    return [(b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin"),
+            (b"access-control-allow-methods", b"GET, POST, DELETE"),
+            (b"access-control-allow-headers", _CORS_ALLOW_HEADERS), (b"access-control-max-age", b"600")]
+
+
+def _with_cors(send: Send, origin: str) -> Send:
+    """``send`` that marks the response readable by ``origin`` and its session headers visible."""
+    extra = [(b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin"),
+             (b"access-control-expose-headers", b"Mcp-Session-Id, MCP-Protocol-Version")]
+
+    async def cors_send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+        await send(message)
+
+    return cors_send
+
+
 def _rpc_error(request_id: Any, exc: GatewayError) -> bytes:
     return _encode({"jsonrpc": "2.0", "id": request_id, "error": exc.to_error()})
 
@@ -216,6 +242,15 @@ class StreamableHttp:
         conn: GatedHttpProtocol = scope["gateway.connection"]
         headers = _header_getter(scope)
         query = scope.get("query_string", b"").decode("latin-1")
+        origins = headers("Origin")
+        if scope["path"] == "/mcp" and len(origins) == 1 and origins[0].isascii() and origin_allowed(
+                origins[0], self.cfg.allowed_origins):
+            # A browser page of an allowed Origin (loopback, or --allowed-origin): CORS, so the SDK's
+            # fetch can send its headers and read Mcp-Session-Id.
+            if scope["method"] == "OPTIONS":
+                await _respond(send, 204, b"", extra=[*_cors(origins[0]), (b"connection", b"close")])
+                return
+            send = _with_cors(send, origins[0])
         refusal = self.front.admit(conn, scope["path"], query, headers)
         if refusal is not None:
             await _respond_plain(send, refusal)

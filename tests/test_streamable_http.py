@@ -147,6 +147,16 @@ def test_auth_origin_and_methods_before_any_work(start) -> None:
             r = await c.post(url(gw) + f"?token={TOKEN}", json=INIT,
                              headers={**ACCEPT, "Origin": f"http://localhost:{gw.port}"})
             assert r.status_code == 200 and r.headers["mcp-session-id"]
+            # a browser page of an allowed Origin: its preflight (no token) and readable answers
+            page = f"http://localhost:{gw.port}"
+            r = await c.options(url(gw), headers={"Origin": page, "Access-Control-Request-Method": "POST"})
+            assert r.status_code == 204 and r.headers["access-control-allow-origin"] == page
+            assert "mcp-session-id" in r.headers["access-control-allow-headers"].lower()
+            r = await c.post(url(gw), json=INIT, headers={**AUTH, **ACCEPT, "Origin": page})
+            assert r.headers["access-control-allow-origin"] == page
+            assert "Mcp-Session-Id" in r.headers["access-control-expose-headers"]
+            r = await c.options(url(gw), headers={"Origin": "https://evil.example"})
+            assert r.status_code == 403
             r = await c.put(url(gw), headers=AUTH)
             assert r.status_code == 405 and "POST" in r.headers["allow"]
             r = await c.get(url(gw), headers=AUTH)
@@ -160,9 +170,9 @@ def test_auth_origin_and_methods_before_any_work(start) -> None:
             assert r.status_code == 406
 
     run(main())
-    assert gw.status()["sessions"] == 1
+    assert gw.status()["sessions"] == 2
     refused = dict(re.findall(r'sandbox_connections_refused_total\{reason="(\w+)"\} (\S+)', gw.metrics()))
-    assert float(refused["auth"]) == 2 and float(refused["origin"]) == 1
+    assert float(refused["auth"]) == 2 and float(refused["origin"]) == 2
 
 
 def test_body_over_max_message_size_gets_413(start) -> None:
