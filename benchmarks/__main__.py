@@ -20,7 +20,7 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.client import fetch_json
+from benchmarks.client import TRANSPORTS, fetch_json
 from benchmarks.procs import GatewayProcess, raise_fd_limit
 from benchmarks.report import format_table, machine_info, render_chart, write_json
 from benchmarks.scenarios import SCENARIOS, Row, Scenario, Target, wait_pool_ready
@@ -76,6 +76,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
     parser.add_argument("--no-uvloop", action="store_true", help="run the client on the stock asyncio loop")
+    parser.add_argument("--transport", choices=TRANSPORTS, default="websocket",
+                        help="how the client reaches the gateway: WebSocket at ws://HOST:PORT/mcp, or 'http': MCP "
+                        "Streamable HTTP at http://HOST:PORT/mcp (default %(default)s)")
     args = parser.parse_args(argv)
     unknown = [s for s in args.scenarios if s not in SCENARIOS and s != "all"]
     if unknown:
@@ -98,7 +101,8 @@ async def _run_gateway_side(
     if not args.spawn:
         status = await fetch_json(args.url, "/status", args.token)
         target = Target(
-            args.url, args.token, None, len(status.get("workers") or []) or None, max_calls, args.progress
+            args.url, args.token, None, len(status.get("workers") or []) or None, max_calls, args.progress,
+            args.transport,
         )
         result["pool_ready_s"] = await wait_pool_ready(target, POOL_READY_TIMEOUT)
         return await scenario.gateway(target, args.quick)
@@ -113,7 +117,7 @@ async def _run_gateway_side(
     started = time.perf_counter()
     await gateway.start()
     process_info["listening_s"] = time.perf_counter() - started
-    target = Target(gateway.url, args.token, gateway, args.workers, max_calls, args.progress)
+    target = Target(gateway.url, args.token, gateway, args.workers, max_calls, args.progress, args.transport)
     worker_pids: list[int] = []
     try:
         process_info["pool_ready_s"] = await wait_pool_ready(target, POOL_READY_TIMEOUT)
@@ -192,6 +196,7 @@ async def run(args: argparse.Namespace) -> int:
             "spawn": args.spawn,
             "workers": args.workers if args.spawn else None,
             "auth": bool(args.token),
+            "transport": args.transport,
             "fd_limit": nofile[0],
         },
         "quick": args.quick,

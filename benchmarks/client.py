@@ -1,6 +1,8 @@
-"""A fast MCP-over-WebSocket client for benchmarking, plus the HTTP status probe.
+"""Fast MCP clients for benchmarking (WebSocket and Streamable HTTP), plus the HTTP status probe.
 
-One ``McpSession`` is one WebSocket connection.  Requests are pipelined:
+One ``McpSession`` is one WebSocket connection; one ``HttpMcpSession`` is one Streamable HTTP session
+(``Mcp-Session-Id``) over kept-alive connections, one per request in flight, so pipelined lanes work
+the same on both.  ``open_session`` picks one by transport.  Requests are pipelined:
 ``call`` sends at once and waits for the answer with the same id, which one
 reader task per connection routes to the waiting future.  The session owns that
 reader task and cancels it on ``close``.  When the connection drops, every
@@ -17,18 +19,24 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+import httptools
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 
 __all__ = [
     "PROTOCOL_VERSION",
+    "TRANSPORTS",
     "CallOutcome",
     "ConnectionLost",
+    "HttpMcpSession",
     "McpSession",
     "RpcError",
     "fetch_json",
     "http_base",
+    "open_session",
 ]
+
+TRANSPORTS = ("websocket", "http")
 
 PROTOCOL_VERSION = "2025-06-18"
 
@@ -63,7 +71,51 @@ class CallOutcome(msgspec.Struct):
     error_text: str | None = None  # the start of an error answer, for the report
 
 
-class McpSession:
+class _Calls:
+    """What both sessions do on top of ``request`` and ``notify``."""
+
+    async def request(self, method: str, params: dict[str, Any] | None = None) -> Any:
+        raise NotImplementedError
+
+    async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
+        raise NotImplementedError
+
+    async def initialize(self) -> Any:
+        answer = await self.request(
+            "initialize",
+            {
+                "protocolVersion": PROTOCOL_VERSION,
+                "capabilities": {},
+                "clientInfo": {"name": "bench", "version": "0"},
+            },
+        )
+        if "error" in answer:
+            raise RpcError(answer["error"])
+        await self.notify("notifications/initialized")
+        return answer["result"]
+
+    async def bash(
+        self, command: str, tool_timeout: float, *, answer_timeout: float | None = None
+    ) -> CallOutcome:
+        """Run ``command`` through the bash tool and classify the answer.
+
+        ``answer_timeout`` bounds the wait on the client side; a call that gets
+        no answer within it (or whose connection drops) is ``answered=False``.
+        """
+        params = {"name": "bash", "arguments": {"command": command, "timeout": tool_timeout}}
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(answer_timeout):
+                answer = await self.request("tools/call", params)
+        except (TimeoutError, ConnectionLost, OSError):
+            return CallOutcome((time.perf_counter() - started) * 1000, answered=False, ok=False)
+        except Exception:  # websockets raises ConnectionClosed from send()
+            return CallOutcome((time.perf_counter() - started) * 1000, answered=False, ok=False)
+        latency_ms = (time.perf_counter() - started) * 1000
+        return classify(answer, latency_ms)
+
+
+class McpSession(_Calls):
     """One MCP session over one WebSocket; use ``async with McpSession.open(...)``."""
 
     def __init__(self, ws: ClientConnection) -> None:
@@ -140,40 +192,6 @@ class McpSession:
             message["params"] = params
         await self.ws.send(_encode(message).decode())
 
-    async def initialize(self) -> Any:
-        answer = await self.request(
-            "initialize",
-            {
-                "protocolVersion": PROTOCOL_VERSION,
-                "capabilities": {},
-                "clientInfo": {"name": "bench", "version": "0"},
-            },
-        )
-        if "error" in answer:
-            raise RpcError(answer["error"])
-        await self.notify("notifications/initialized")
-        return answer["result"]
-
-    async def bash(
-        self, command: str, tool_timeout: float, *, answer_timeout: float | None = None
-    ) -> CallOutcome:
-        """Run ``command`` through the bash tool and classify the answer.
-
-        ``answer_timeout`` bounds the wait on the client side; a call that gets
-        no answer within it (or whose connection drops) is ``answered=False``.
-        """
-        params = {"name": "bash", "arguments": {"command": command, "timeout": tool_timeout}}
-        started = time.perf_counter()
-        try:
-            async with asyncio.timeout(answer_timeout):
-                answer = await self.request("tools/call", params)
-        except (TimeoutError, ConnectionLost, OSError):
-            return CallOutcome((time.perf_counter() - started) * 1000, answered=False, ok=False)
-        except Exception:  # websockets raises ConnectionClosed from send()
-            return CallOutcome((time.perf_counter() - started) * 1000, answered=False, ok=False)
-        latency_ms = (time.perf_counter() - started) * 1000
-        return classify(answer, latency_ms)
-
     async def close(self) -> None:
         try:
             await self.ws.close()
@@ -181,6 +199,182 @@ class McpSession:
             self._reader.cancel()
             # the reader's own CancelledError is collected; ours (if any) propagates
             await asyncio.gather(self._reader, return_exceptions=True)
+
+
+class _HttpConnection(asyncio.Protocol):
+    """One kept-alive HTTP/1.1 connection answering one request at a time (httptools parses)."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.answer: asyncio.Future[tuple[int, dict[bytes, bytes], bytes]] | None = None
+        self.headers: dict[bytes, bytes] = {}
+        self.body: list[bytes] = []
+        self.reusable = True
+        self.answered = False  # some response bytes arrived
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> _HttpConnection:
+        _, protocol = await asyncio.get_running_loop().create_connection(cls, host, port)
+        return protocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.answered = True
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self._fail(ConnectionLost(f"bad HTTP response: {exc}"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.reusable = False
+        self._fail(ConnectionLost("connection closed"))
+
+    def _fail(self, exc: Exception) -> None:
+        if self.answer is not None and not self.answer.done():
+            self.answer.set_exception(exc)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers[name.lower()] = value
+
+    def on_body(self, body: bytes) -> None:
+        self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        if self.headers.get(b"connection", b"").lower() == b"close":
+            self.reusable = False
+        if self.answer is not None and not self.answer.done():
+            self.answer.set_result((self.parser.get_status_code(), self.headers, b"".join(self.body)))
+
+    async def send(self, method: bytes, target: bytes, headers: bytes,
+                   body: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
+        assert self.transport is not None
+        self.answer = asyncio.get_running_loop().create_future()
+        self.headers, self.body = {}, []
+        self.transport.write(b"%s %s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n%s"
+                             % (method, target, headers, len(body), body))
+        return await self.answer
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+class HttpMcpSession(_Calls):
+    """One MCP session over Streamable HTTP; same interface as ``McpSession``."""
+
+    def __init__(self, url: str, token: str | None) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 80
+        self.target = (parts.path or "/mcp").encode()
+        self._base_headers = (b"Host: %s\r\nContent-Type: application/json\r\n"
+                              b"Accept: application/json, text/event-stream\r\n" % parts.netloc.encode())
+        if token:
+            self._base_headers += b"Authorization: Bearer %s\r\n" % token.encode()
+        self.headers = self._base_headers
+        self._ids = itertools.count(1)
+        self._idle: list[_HttpConnection] = []
+        self._open: set[_HttpConnection] = set()
+        self.session_id: str | None = None
+
+    @classmethod
+    async def open(cls, url: str, token: str | None = None, *, initialize: bool = True) -> HttpMcpSession:
+        session = cls(url, token)
+        if initialize:
+            try:
+                await session.initialize()
+            except BaseException:
+                await session.close()
+                raise
+        return session
+
+    async def __aenter__(self) -> HttpMcpSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _exchange(self, method: bytes, body: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
+        while self._idle:
+            conn = self._idle.pop()
+            if not conn.reusable:  # the server closed it while idle
+                self._open.discard(conn)
+                continue
+            try:
+                return await self._send_on(conn, method, body)
+            except ConnectionLost:
+                if conn.answered:
+                    raise
+                # closed by the server before it answered (idle past its keep-alive): as HTTP clients
+                # do, the request goes again on a new connection
+        return await self._send_on(None, method, body)
+
+    async def _send_on(self, conn: _HttpConnection | None, method: bytes,
+                       body: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
+        if conn is None:
+            try:
+                conn = await _HttpConnection.open(self.host, self.port)
+            except OSError as exc:
+                raise ConnectionLost(f"cannot connect: {exc!r}") from exc
+            self._open.add(conn)
+        conn.answered = False
+        try:
+            answer = await conn.send(method, self.target, self.headers, body)
+        except BaseException:
+            conn.close()
+            self._open.discard(conn)
+            raise
+        if conn.reusable:
+            self._idle.append(conn)
+        else:
+            conn.close()
+            self._open.discard(conn)
+        return answer
+
+    async def request(self, method: str, params: dict[str, Any] | None = None) -> Any:
+        message: dict[str, Any] = {"jsonrpc": "2.0", "id": next(self._ids), "method": method}
+        if params is not None:
+            message["params"] = params
+        status, headers, body = await self._exchange(b"POST", _encode(message))
+        if method == "initialize" and b"mcp-session-id" in headers:
+            self.session_id = headers[b"mcp-session-id"].decode()
+            self.headers = self._base_headers + b"Mcp-Session-Id: %s\r\n" % headers[b"mcp-session-id"]
+        if headers.get(b"content-type", b"").startswith(b"text/event-stream"):
+            lines = [line for line in body.split(b"\n") if line.startswith(b"data: ")]
+            return _decode(lines[-1][6:])
+        if status != 200 and not body.startswith(b"{"):
+            raise ConnectionLost(f"HTTP {status}: {body[:200]!r}")
+        return _decode(body)
+
+    async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            message["params"] = params
+        await self._exchange(b"POST", _encode(message))
+
+    async def close(self) -> None:
+        if self.session_id is not None:
+            try:
+                await asyncio.wait_for(self._exchange(b"DELETE", b""), 10)
+            except (ConnectionLost, OSError, TimeoutError):
+                pass
+            self.session_id = None
+        for conn in self._open:
+            conn.close()
+        self._open.clear()
+        self._idle.clear()
+
+
+async def open_session(url: str, token: str | None = None,
+                       transport: str = "websocket") -> McpSession | HttpMcpSession:
+    """An initialized session over ``transport`` ("websocket" or "http") to the gateway at ``url``
+    (its ws:// URL; the HTTP endpoint is the same path on the same port)."""
+    if transport == "http":
+        return await HttpMcpSession.open(http_base(url) + urllib.parse.urlsplit(url).path, token)
+    return await McpSession.open(url, token)
 
 
 def classify(answer: Any, latency_ms: float) -> CallOutcome:

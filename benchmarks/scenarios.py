@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from benchmarks.client import CallOutcome, McpSession, fetch_json
+from benchmarks.client import CallOutcome, HttpMcpSession, McpSession, fetch_json, open_session
 from benchmarks.floor import run_floor
 from benchmarks.procs import GatewayProcess, cpu_seconds, pid_alive, proc_status_kb, tree_cpu_seconds
 from benchmarks.progress import Progress
@@ -45,6 +45,11 @@ class Target:
     workers: int | None
     max_calls_per_worker: int = 32
     progress: bool = False
+    transport: str = "websocket"  # or "http": MCP Streamable HTTP at the same /mcp
+
+    async def session(self) -> McpSession | HttpMcpSession:
+        """A new initialized session over this target's transport."""
+        return await open_session(self.url, self.token, self.transport)
 
 
 @dataclass
@@ -158,16 +163,19 @@ def _lat(report: dict[str, Any], key: str) -> float | None:
     return float(value) if value is not None else None
 
 
-async def open_sessions(target: Target, count: int, handshake_concurrency: int = 64) -> list[McpSession]:
+Session = McpSession | HttpMcpSession
+
+
+async def open_sessions(target: Target, count: int, handshake_concurrency: int = 64) -> list[Session]:
     """Open and initialize ``count`` sessions, at most ``handshake_concurrency`` handshakes at a time."""
     gate = asyncio.Semaphore(handshake_concurrency)
 
-    async def one() -> McpSession:
+    async def one() -> Session:
         async with gate:
-            return await McpSession.open(target.url, target.token)
+            return await target.session()
 
     results = await asyncio.gather(*(one() for _ in range(count)), return_exceptions=True)
-    sessions = [r for r in results if isinstance(r, McpSession)]
+    sessions = [r for r in results if isinstance(r, McpSession | HttpMcpSession)]
     failures = [r for r in results if isinstance(r, BaseException)]
     if failures:
         await close_sessions(sessions)
@@ -175,7 +183,7 @@ async def open_sessions(target: Target, count: int, handshake_concurrency: int =
     return sessions
 
 
-async def close_sessions(sessions: list[McpSession]) -> None:
+async def close_sessions(sessions: list[Session]) -> None:
     await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
 
 
@@ -212,7 +220,7 @@ async def wait_pool_ready(
 
 
 async def _lanes(
-    sessions: list[McpSession],
+    sessions: list[Session],
     depth: int,
     total: int | None,
     command: str,
@@ -224,7 +232,7 @@ async def _lanes(
     """Run pipelined calls: ``depth`` lanes per session, until ``total`` calls or ``stop``; wall seconds."""
     remaining = total if total is not None else math.inf
 
-    async def lane(session: McpSession) -> None:
+    async def lane(session: Session) -> None:
         nonlocal remaining
         while remaining > 0 and not (stop is not None and stop.is_set()):
             remaining -= 1
@@ -285,7 +293,7 @@ class Latency(Scenario):
     async def gateway(self, target: Target, quick: bool) -> dict[str, Any]:
         calls, warmup = self.size(quick)
         outcomes = Outcomes()
-        async with await McpSession.open(target.url, target.token) as session:
+        async with await target.session() as session:
             for _ in range(warmup):
                 await session.bash(ECHO, 5, answer_timeout=5 + ANSWER_GRACE)
             meter = CpuMeter(target)
@@ -472,7 +480,7 @@ class Deadline(Scenario):
     async def gateway(self, target: Target, quick: bool) -> dict[str, Any]:
         reps = self.reps(quick)
         out: dict[str, Any] = {}
-        async with await McpSession.open(target.url, target.token) as session:
+        async with await target.session() as session:
             for case, template in self.cases.items():
                 marker = f"300.{random.randrange(10**6):06d}"
                 late: list[float] = []
@@ -503,7 +511,7 @@ class Deadline(Scenario):
                 out["frozen worker"] = await self._frozen_worker(target, session, reps)
         return out
 
-    async def _frozen_worker(self, target: Target, session: McpSession, reps: int) -> dict[str, Any]:
+    async def _frozen_worker(self, target: Target, session: Session, reps: int) -> dict[str, Any]:
         """SIGSTOP the worker running a call; the gateway must still answer by timeout + grace."""
         late: list[float] = []
         answered = 0
@@ -702,7 +710,7 @@ class Connections(Scenario):
         count = self.size(quick)
         gateway_pid = target.gateway.pid if target.gateway is not None else None
         # baseline after one session came and went, so lazily built state is already there
-        async with await McpSession.open(target.url, target.token) as warm:
+        async with await target.session() as warm:
             await warm.bash(ECHO, 5, answer_timeout=5 + ANSWER_GRACE)
         await asyncio.sleep(0.2)
         baseline_kb = proc_status_kb(gateway_pid, "VmRSS") if gateway_pid else None
@@ -720,11 +728,11 @@ class Connections(Scenario):
 
             async def client() -> None:
                 nonlocal held, done_count
-                session: McpSession | None = None
+                session: Session | None = None
                 try:
                     async with gate:
                         started = time.perf_counter()
-                        session = await McpSession.open(target.url, target.token)
+                        session = await target.session()
                         connect_ms.append((time.perf_counter() - started) * 1000)
                     held += 1
                     outcomes.add(await session.bash(ECHO, 30, answer_timeout=30 + ANSWER_GRACE))

@@ -17,8 +17,9 @@ import uvloop
 from gateway.config import GatewayConfig, parse_config
 from gateway.listener import descriptors_needed
 from gateway.logs import setup_logging
+from gateway.mcp import SUPPORTED_PROTOCOL_VERSIONS
 from gateway.pool import detect_call_isolation, detect_isolation
-from gateway.server import Gateway, generate_token, is_loopback, run
+from gateway.server import Gateway, StartupError, generate_token, is_loopback, run
 from shared.hygiene import close_inherited_on_exec, make_undumpable
 from worker.zygote import build_builtin
 
@@ -117,10 +118,11 @@ def check_descriptor_budget(cfg: GatewayConfig, limit: int) -> None:
     event loop would drop queued connections, legitimate ones included, instead of the gate choosing."""
     workers = cfg.workers + cfg.spare_workers + (0 if cfg.no_mcp_servers else 1)
     needed = descriptors_needed(max_sessions=cfg.max_sessions, max_pending=cfg.max_pending_connections,
-                                workers=workers)
+                                workers=workers, http_connections=cfg.max_http_connections)
     if limit != resource.RLIM_INFINITY and needed > limit:
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        sys.exit(f"sandbox-gateway: --max-sessions {cfg.max_sessions} and --max-pending-connections "
+        sys.exit(f"sandbox-gateway: --max-sessions {cfg.max_sessions}, --max-http-connections "
+                 f"{cfg.max_http_connections} and --max-pending-connections "
                  f"{cfg.max_pending_connections} with {workers} worker processes need up to {needed} file "
                  f"descriptors, but RLIMIT_NOFILE is {limit} (hard limit {hard}): raise the hard limit "
                  "(ulimit -Hn, systemd LimitNOFILE=, docker --ulimit nofile=) or lower those flags")
@@ -179,13 +181,19 @@ def main(argv: list[str] | None = None) -> None:
         raised = f", raised from {fd_before}" if fd_limit != fd_before else ""
         print(f"  file descriptors: {fd_limit} (RLIMIT_NOFILE{raised}); connections: --max-sessions "
               f"{cfg.max_sessions}, --max-pending-connections {cfg.max_pending_connections}, "
-              f"--open-timeout {cfg.open_timeout:g}s, --listen-backlog {cfg.listen_backlog}", flush=True)
+              f"--max-http-connections {cfg.max_http_connections}, --open-timeout {cfg.open_timeout:g}s, "
+              f"--listen-backlog {cfg.listen_backlog}", flush=True)
+        print(f"  Streamable HTTP: http://{host}:{gw.port}/mcp (MCP {', '.join(SUPPORTED_PROTOCOL_VERSIONS)})",
+              flush=True)
         print(f"  metrics: http://{host}:{gw.port}/metrics", flush=True)
         if generated_path is not None:
             print(f"  generated token (written to {generated_path}, mode 0600):", flush=True)
             print(f"  connect: {url}?token={token}", flush=True)
 
-    uvloop.run(run(cfg, isolation, token, on_ready, run_as))
+    try:
+        uvloop.run(run(cfg, isolation, token, on_ready, run_as))
+    except StartupError as exc:
+        sys.exit(f"sandbox-gateway: {exc}")
 
 
 if __name__ == "__main__":

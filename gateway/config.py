@@ -42,6 +42,8 @@ class GatewayConfig:
     max_message_size: int = 16 * MIB
     max_sessions: int = 256
     max_pending_connections: int = 256
+    max_http_connections: int = 256
+    keepalive_timeout: float = 5.0
     listen_backlog: int = 1024
     open_timeout: float = 3.0
     boot_failure_limit: int = 5
@@ -85,8 +87,9 @@ def _positive(kind: Callable[[str], _Number]) -> Callable[[str], _Number]:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="sandbox-gateway",
-        description="Sandbox MCP server: MCP over WebSocket at ws://HOST:PORT/mcp, tool calls run in an "
-        "isolated, supervised worker pool; /metrics, /healthz, /readyz, /status on the same port.",
+        description="Sandbox MCP server: MCP over Streamable HTTP at http://HOST:PORT/mcp and over WebSocket at "
+        "ws://HOST:PORT/mcp, tool calls run in an isolated, supervised worker pool; /metrics, /healthz, /readyz, "
+        "/status on the same port.",
     )
     ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
     ap.add_argument("--port", type=int, default=8765, help="port (default %(default)s; 0 = pick a free one)")
@@ -145,12 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
                     "Real patterns are short, and 64 KiB still compiles in milliseconds and fits one argument "
                     "of rg's command line (default 64 KiB)")
     ap.add_argument("--max-message-size", type=_positive(int), default=16 * MIB,
-                    help="largest WebSocket message accepted; larger closes with 1009 (default %(default)s)")
+                    help="largest message accepted: a larger WebSocket message closes with 1009, a larger HTTP "
+                    "request body gets 413 (default %(default)s)")
     ap.add_argument("--max-sessions", type=_positive(int), default=256,
                     help="concurrent MCP sessions (default %(default)s)")
     ap.add_argument("--max-pending-connections", type=_positive(int), default=256, metavar="N",
                     help="connections held that have not authenticated yet; one more drops the oldest that "
                     "has not sent its request (default %(default)s)")
+    ap.add_argument("--max-http-connections", type=_positive(int), default=256, metavar="N",
+                    help="connections carrying Streamable HTTP after authenticating (a request being answered, a "
+                    "response stream, a kept-alive connection); at the limit the least recently used idle kept-alive "
+                    "one is closed, and when none is idle the request is answered 503 (default %(default)s)")
+    ap.add_argument("--keepalive-timeout", type=_positive(float), default=5.0, metavar="S",
+                    help="seconds an idle kept-alive HTTP connection stays open between requests "
+                    "(default %(default)s)")
     ap.add_argument("--listen-backlog", type=_positive(int), default=1024, metavar="N",
                     help="connections the kernel queues until the gateway accepts them (listen(2) backlog, "
                     "capped by net.core.somaxconn); beyond it the kernel drops new connections' SYNs and "

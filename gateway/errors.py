@@ -10,6 +10,12 @@ Hierarchy::
     +-- Overloaded               -32000 the dispatch queue is full
     +-- LimitExceeded            -32001 a per-session limit (calls in flight, rate, sessions)
     +-- ShuttingDown             -32002 the gateway is draining
+    +-- HeaderMismatch           -32020 HTTP headers disagree with the body (2026-07-28)
+    +-- UnsupportedProtocolVersion -32022 a _meta envelope names a version the gateway does not speak
+
+``HTTP_STATUS`` is the status a Streamable HTTP answer carrying one of these errors gets where the
+status is the error's (requests that cannot be served: 2026-07-28 requests, and requests outside any
+session); the rest are answered 200 with the JSON-RPC error in the body.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from typing import Any
 
 __all__ = [
     "CODES",
+    "HTTP_STATUS",
     "GatewayError",
+    "HeaderMismatch",
     "InvalidParams",
     "InvalidRequest",
     "LimitExceeded",
@@ -26,6 +34,7 @@ __all__ = [
     "Overloaded",
     "ParseError",
     "ShuttingDown",
+    "UnsupportedProtocolVersion",
 ]
 
 CODES = {
@@ -37,6 +46,17 @@ CODES = {
     "overloaded": -32000,
     "limit_exceeded": -32001,
     "shutting_down": -32002,
+    "header_mismatch": -32020,
+    "unsupported_protocol_version": -32022,
+}
+
+HTTP_STATUS = {
+    CODES["parse_error"]: 400,
+    CODES["invalid_request"]: 400,
+    CODES["invalid_params"]: 400,
+    CODES["header_mismatch"]: 400,
+    CODES["unsupported_protocol_version"]: 400,
+    CODES["method_not_found"]: 404,
 }
 
 
@@ -81,3 +101,11 @@ class LimitExceeded(GatewayError):
 
 class ShuttingDown(GatewayError):
     code = CODES["shutting_down"]
+
+
+class HeaderMismatch(GatewayError):
+    code = CODES["header_mismatch"]
+
+
+class UnsupportedProtocolVersion(GatewayError):
+    code = CODES["unsupported_protocol_version"]

@@ -54,12 +54,13 @@ _DESCRIPTORS_PER_WORKER = 4
 _CLOSING_SLACK = 16
 
 
-def descriptors_needed(*, max_sessions: int, max_pending: int, workers: int) -> int:
-    """File descriptors the gateway may hold at once under a connection flood: one per session and
-    per pending connection, a few being closed, and its own (``workers`` counts every worker
-    process, spares and the MCP host included).  Connections waiting in the kernel's listen queue
-    hold none of the gateway's."""
-    return max_sessions + max_pending + _CLOSING_SLACK + _BASE_DESCRIPTORS + _DESCRIPTORS_PER_WORKER * workers
+def descriptors_needed(*, max_sessions: int, max_pending: int, workers: int, http_connections: int = 0) -> int:
+    """File descriptors the gateway may hold at once under a connection flood: one per session (a
+    WebSocket connection), per authenticated Streamable HTTP connection and per pending connection, a
+    few being closed, and its own (``workers`` counts every worker process, spares and the MCP host
+    included).  Connections waiting in the kernel's listen queue hold none of the gateway's."""
+    return (max_sessions + http_connections + max_pending + _CLOSING_SLACK + _BASE_DESCRIPTORS
+            + _DESCRIPTORS_PER_WORKER * workers)
 
 
 def _ignore(reason: Reason) -> None:

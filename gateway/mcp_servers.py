@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import msgspec
 
 from gateway.metrics import MCP_SERVER_STATES
 from gateway.pool import PendingCall, WorkerHandle, WorkerPool
+from gateway.services import Services
 from shared import protocol as p
 from shared.mcp_server_tools import PROXY_SEPARATOR, split_proxied_tool
 from shared.tools import MCP_DEFAULT_ANNOTATIONS, tool_listing_for
-
-if TYPE_CHECKING:
-    from gateway.server import Gateway
 
 __all__ = ["McpServers"]
 
@@ -39,10 +38,14 @@ _HINT_DEFAULTS: dict[str, bool] = msgspec.to_builtins(MCP_DEFAULT_ANNOTATIONS)
 
 
 class McpServers:
-    """Owns the MCP host pool and every task it starts for it (cancelled by ``close``)."""
+    """Owns the MCP host pool and every task it starts for it (cancelled by ``close``).
 
-    def __init__(self, gw: Gateway) -> None:
-        self.gw = gw
+    ``on_list_changed`` is called when the set of listed tools changes (the gateway tells every
+    session with ``notifications/tools/list_changed``)."""
+
+    def __init__(self, services: Services, on_list_changed: Callable[[], None]) -> None:
+        self.services = services
+        self._on_list_changed = on_list_changed
         self.pool: WorkerPool | None = None
         self.reports: dict[str, p.ServerReport] = {}
         self.restore: dict[str, dict[str, Any]] = {}
@@ -56,8 +59,8 @@ class McpServers:
     async def host(self) -> WorkerPool:
         """The MCP host pool, started on first use (later callers queue until it is ready)."""
         if self.pool is None:
-            gw = self.gw
-            self.pool = WorkerPool(gw.cfg, gw.metrics, gw.pool.isolation, gw.pool.run_as, role="mcp-host",
+            sv = self.services
+            self.pool = WorkerPool(sv.cfg, sv.metrics, sv.pool.isolation, sv.pool.run_as, role="mcp-host",
                                    on_ready=self._host_ready, on_lost=self._host_lost, on_servers=self._update)
             await self.pool.start()
         return self.pool
@@ -84,12 +87,13 @@ class McpServers:
         logger.warning("MCP host respawned (pid %d); restarting %d on-failure servers: %s",
                        handle.host_pid, len(self.restore), ", ".join(sorted(self.restore)))
         for name, spec in self.restore.items():
-            self.gw.metrics.mcp_server_restarts.labels(name).inc()
+            self.services.metrics.mcp_server_restarts.labels(name).inc()
             self._own(self._restore_one(name, spec), f"restore-mcp-{name}")
 
     async def _restore_one(self, name: str, spec: dict[str, Any]) -> None:
         assert self.pool is not None
-        call = PendingCall(self.gw.next_call_id(), "mcp_server_start", spec, self.gw.cfg.mcp_start_timeout + 5)
+        services = self.services
+        call = PendingCall(services.next_call_id(), "mcp_server_start", spec, services.cfg.mcp_start_timeout + 5)
         result = await self.pool.call(call)
         if result.is_error:
             logger.warning("mcp server %s did not come back after the MCP host respawned: %s", name, result.text)
@@ -100,7 +104,7 @@ class McpServers:
 
     def _update(self, msg: p.ServersUpdate, lost: bool = False) -> None:
         self.reports = {r.name: r for r in msg.servers}
-        metrics = self.gw.metrics
+        metrics = self.services.metrics
         for report in msg.servers:
             seen = self._restarts_seen.get(report.name, 0)
             if report.restarts > seen:
@@ -119,7 +123,7 @@ class McpServers:
         listed = frozenset(self._names())
         if listed != self._listed:
             self._listed = listed
-            self.gw.broadcast({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
+            self._on_list_changed()
 
     # ---- the catalog --------------------------------------------------------------------
 

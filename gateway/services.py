@@ -1,0 +1,41 @@
+"""What every MCP session shares, whatever transport carries it: the configuration, the metrics, the
+worker pool, id counters and the draining flag.
+
+A leaf of the gateway's import graph: the session core (``gateway.mcp``), the managed MCP servers
+(``gateway.mcp_servers``) and the transports take a ``Services`` instead of the whole ``Gateway``, so
+none of them imports the server module.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from gateway.config import GatewayConfig
+from gateway.metrics import Metrics
+from gateway.pool import WorkerPool
+
+__all__ = ["Services"]
+
+
+class Services:
+    """Owned by the ``Gateway``; ``draining`` is set once, when it starts shutting down."""
+
+    def __init__(self, cfg: GatewayConfig, metrics: Metrics, pool: WorkerPool) -> None:
+        self.cfg = cfg
+        self.metrics = metrics
+        self.pool = pool
+        self.draining = False
+        self._call_ids = itertools.count(1)
+        self._job_ids = itertools.count(1)
+        self._session_ids = itertools.count(1)
+
+    def next_call_id(self) -> int:
+        return next(self._call_ids)
+
+    def next_job_id(self) -> str:
+        return f"job-{next(self._job_ids)}"
+
+    def next_session_id(self) -> str:
+        """An internal name (logs, job ownership); never a credential: Streamable HTTP sessions and
+        stateless handles get a random public id besides it."""
+        return f"s{next(self._session_ids)}"
