@@ -305,6 +305,10 @@ def test_a_killed_file_helper_is_replaced_by_the_next_call(base: Path) -> None:
                 os.kill(helper, signal.SIGKILL)
                 wait_for(lambda: helper not in _helpers_of(worker), 10, what="the helper to be reaped")
                 res = await call(c, "read", file_path="a.txt")
+                if "the file helper process died" in text_of(res):
+                    # sent before the worker had learnt of the death (reaped is not yet noticed): this
+                    # call is answered with the reason, and the next one starts a new helper
+                    res = await call(c, "read", file_path="a.txt")
                 assert text_of(res) == "     1\talpha\n", res
 
         run(main())

@@ -21,7 +21,7 @@ INIT_PARAMS = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo"
 
 
 class _Servers:
-    def listings(self) -> list[dict[str, Any]]:
+    def listings(self, protocol_version: str | None = None) -> list[dict[str, Any]]:
         return [{"name": "aaa__first", "inputSchema": {"type": "object"}}]
 
     def serves(self, name: str) -> bool:

@@ -133,7 +133,7 @@ def test_output_schema_inlines_nested_structs_and_refuses_what_cannot_be_one() -
 
 
 def test_proxied_tools_keep_the_servers_annotations_and_state_every_hint() -> None:
-    servers = McpServers(gw=None)  # type: ignore[arg-type]  (listings needs only the reports)
+    servers = McpServers(services=None, on_list_changed=lambda: None)  # type: ignore[arg-type]  (listings needs only the reports)
     servers.reports = {"srv": p.ServerReport(name="srv", state="running", tools=[
         {"name": "plain", "inputSchema": {"type": "object"}},
         {"name": "hinted", "description": "d", "inputSchema": {"type": "object"},
