@@ -23,7 +23,7 @@ from typing import Any
 from benchmarks.client import TRANSPORTS, fetch_json
 from benchmarks.procs import GatewayProcess, raise_fd_limit
 from benchmarks.report import format_table, machine_info, render_chart, write_json
-from benchmarks.scenarios import SCENARIOS, Row, Scenario, Target, wait_pool_ready
+from benchmarks.scenarios import SCENARIOS, Row, Scenario, Target, wait_pool_ready, wait_settled
 from benchmarks.stats import summarize
 
 __all__ = ["main"]
@@ -121,6 +121,8 @@ async def _run_gateway_side(
     worker_pids: list[int] = []
     try:
         process_info["pool_ready_s"] = await wait_pool_ready(target, POOL_READY_TIMEOUT)
+        if not args.quick:
+            process_info["settled_s"] = await wait_settled(gateway.pid)
         return await scenario.gateway(target, args.quick)
     except BaseException:
         process_info["log_tail"] = gateway.log_tail()

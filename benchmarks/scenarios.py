@@ -219,6 +219,27 @@ async def wait_pool_ready(
             await asyncio.sleep(0.02)
 
 
+SETTLE_CPU_FRACTION = 0.05  # of one core: what a gateway with idle workers may use and count as settled
+SETTLE_WINDOW = 0.5  # seconds over which that is measured
+SETTLE_TIMEOUT = 20.0
+
+
+async def wait_settled(pid: int) -> float:
+    """Wait until the gateway's whole tree uses less than ``SETTLE_CPU_FRACTION`` of a core over
+    ``SETTLE_WINDOW`` (workers and their helpers done starting: a worker is "ready" before everything it
+    starts in the background has finished loading), so what is measured is the steady state, not the
+    start-up.  At most ``SETTLE_TIMEOUT``; returns the seconds it took."""
+    started = time.perf_counter()
+    before = tree_cpu_seconds(pid)
+    while time.perf_counter() - started < SETTLE_TIMEOUT:
+        await asyncio.sleep(SETTLE_WINDOW)
+        now = tree_cpu_seconds(pid)
+        if now - before < SETTLE_CPU_FRACTION * SETTLE_WINDOW:
+            break
+        before = now
+    return time.perf_counter() - started
+
+
 async def _lanes(
     sessions: list[Session],
     depth: int,
