@@ -11,9 +11,9 @@ owns; a transport that loses its client calls ``cancel_all``.
 Protocol revisions, negotiated per session:
 
 * 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25: the ``initialize`` handshake.  Requests other than
-  ``ping`` before it are refused (except on WebSocket, which always served them: see
-  ``requests_before_initialize``); a second ``initialize`` is refused; JSON-RPC batches (arrays) are
-  accepted only where 2025-03-26 was negotiated, the one revision that requires them.
+  ``ping`` before it are refused, on every transport; a second ``initialize`` is refused; JSON-RPC
+  batches (arrays) are accepted only where 2025-03-26 was negotiated, the one revision that requires
+  them.
 * 2026-07-28 (stateless): no handshake.  Each request carries the protocol version, the client's
   capabilities and info in ``params._meta`` (``io.modelcontextprotocol/...``); ``server/discover``
   tells the versions and capabilities; results carry ``resultType``, list results ``ttlMs`` and
@@ -187,15 +187,14 @@ class McpSession:
     """
 
     # One per session, a thousand idle ones are normal: slots keep each a few hundred bytes smaller.
-    __slots__ = ("_batches", "_bucket", "_keep", "_origins", "_phase", "_requests_before_initialize",
+    __slots__ = ("_batches", "_bucket", "_keep", "_origins", "_phase",
                  "_senders", "_sink", "calls_in_flight", "client_capabilities", "client_info", "created", "handle",
                  "handle_announced", "handles", "id", "inflight", "last_activity", "mcp_servers", "protocol_version",
                  "services", "shell_state", "transport")
 
     def __init__(self, services: Services, mcp_servers: McpServers, sink: Sink, session_id: str, *,
                  transport: str = "websocket", handles: bool = False,
-                 keep: Callable[[McpSession], str | None] | None = None,
-                 requests_before_initialize: bool = False, bucket: RateBucket | None = None) -> None:
+                 keep: Callable[[McpSession], str | None] | None = None, bucket: RateBucket | None = None) -> None:
         self.services = services
         self.mcp_servers = mcp_servers
         self._sink = sink
@@ -205,9 +204,6 @@ class McpSession:
         self.handles = handles  # a stateless HTTP client: offer and accept session handles
         self.handle_announced = False  # the handle has been told in a result's text
         self._keep = keep
-        # The WebSocket transport (never part of the MCP specification) has always served requests
-        # that came before initialize, and its clients rely on it; every other session refuses them.
-        self._requests_before_initialize = requests_before_initialize
         self._phase = Phase.NEW
         self.protocol_version: str | None = None
         self.client_info: dict[str, Any] = {}
@@ -370,8 +366,6 @@ class McpSession:
             if method == "server/discover":
                 raise InvalidParams(f"server/discover needs params._meta with {PROTOCOL_VERSION_META!r} and "
                                     f"{CLIENT_CAPABILITIES_META!r}")
-            if self._requests_before_initialize:
-                return False
             raise InvalidRequest(f"the session is not initialized: send initialize first (or use protocol "
                                  f"version {LATEST_PROTOCOL_VERSION} with its _meta envelope); got {method!r}")
         assert isinstance(meta, dict)

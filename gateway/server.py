@@ -210,8 +210,7 @@ class Gateway:
                 with contextlib.suppress(ConnectionClosed):
                     await ws.send(data, text=True)
 
-        session = McpSession(self.services, self.mcp_servers, send, self.services.next_session_id(),
-                             requests_before_initialize=True)
+        session = McpSession(self.services, self.mcp_servers, send, self.services.next_session_id())
 
         def end(reason: str) -> None:
             if session in self._closing:

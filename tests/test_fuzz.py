@@ -152,6 +152,14 @@ class Exchanger:
 def test_fuzz_jsonrpc_one_connection(start_gateway) -> None:
     gw = start_gateway(workers=1)
     with connect(gw.url, subprotocols=["mcp"], max_size=None) as ws:  # type: ignore[list-item]
+        # Requests other than ping before initialize are refused (MCP lifecycle): one tools/call first
+        # shows it, then the session is initialized and the fuzzing starts.
+        ws.send(json.dumps({"jsonrpc": "2.0", "id": "early", "method": "tools/list"}))
+        early = json.loads(ws.recv(timeout=10 * SCALE))
+        assert early["id"] == "early" and early["error"]["code"] == -32600, early
+        ws.send(json.dumps({"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "fuzz", "version": "0"}}}))
+        assert "result" in json.loads(ws.recv(timeout=10 * SCALE))
         ex = Exchanger(ws)
 
         @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

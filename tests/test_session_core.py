@@ -59,11 +59,6 @@ def test_requests_before_initialize_are_refused_but_ping() -> None:
     assert h.session.phase is Phase.NEW
 
 
-def test_websocket_sessions_serve_requests_before_initialize() -> None:
-    h = Harness(requests_before_initialize=True)
-    assert "tools" in h.request("tools/list")["result"]
-
-
 def test_initialize_once_with_its_required_params() -> None:
     h = Harness()
     error = h.request("initialize", {"protocolVersion": "2025-06-18"})["error"]
@@ -190,12 +185,13 @@ def test_an_unexpected_failure_of_a_call_is_logged_and_still_answered(caplog: py
             sent.append(json.loads(data))
 
         services = Services(GatewayConfig(), Metrics(), pool=BrokenPool())  # type: ignore[arg-type]
-        session = McpSession(services, _Servers(), sink, "s1", requests_before_initialize=True)  # type: ignore[arg-type]
+        session = McpSession(services, _Servers(), sink, "s1")  # type: ignore[arg-type]
+        await session.feed_message({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": INIT_PARAMS})
         await session.feed_message({"jsonrpc": "2.0", "id": 9, "method": "tools/call",
                                     "params": {"name": "bash", "arguments": {"command": "true"}}})
         await asyncio.gather(*(t for t in session.inflight.values() if t is not None))
         return sent
 
-    sent = asyncio.run(main())
+    sent = asyncio.run(main())[1:]  # after initialize's answer
     assert len(sent) == 1 and sent[0]["id"] == 9 and sent[0]["error"]["code"] == -32603
     assert "tools/call 'bash' failed" in caplog.text and "RuntimeError: a bug" in caplog.text
