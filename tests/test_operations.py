@@ -108,6 +108,8 @@ def test_a_stopped_wrapper_with_a_zombie_worker_leaves_nothing_after_shutdown(st
                   if e.startswith(b"SANDBOX_WORKER="))
     nonce = marker.split(b"=", 1)[1].split(b".")[0]
     os.kill(wrappers[0], signal.SIGSTOP)
+    # stopped for real before its child dies: a wrapper that still runs reaps it before it stops
+    wait_for(lambda: _proc_status(wrappers[0]).get("State", "").startswith("T"), what="the wrapper stopped")
     os.kill(workers[0], signal.SIGKILL)  # nobody reaps it: its parent is stopped
     wait_for(lambda: _proc_status(workers[0]).get("State", "").startswith("Z"), what="a zombie worker")
     assert gw.stop() == 0
