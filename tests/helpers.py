@@ -72,7 +72,8 @@ class GatewayProcess:
     """A real `python -m gateway` on a free loopback port."""
 
     def __init__(self, workspace: Path, *args: str, token: str | None = None, workers: int = 2,
-                 env: dict[str, str] | None = None, nofile: tuple[int, int] | None = None) -> None:
+                 env: dict[str, str] | None = None, nofile: tuple[int, int] | None = None,
+                 pass_fds: tuple[int, ...] = ()) -> None:
         self.workspace = workspace
         self.token = token
         argv = [sys.executable, "-m", "gateway", "--port", "0", "--workspace", str(workspace),
@@ -84,7 +85,7 @@ class GatewayProcess:
         self.stderr_path = workspace.parent / f"gateway-{secrets.token_hex(3)}.log"
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, cwd=ROOT,
-                                     start_new_session=True, env={**os.environ, **(env or {})},
+                                     start_new_session=True, env={**os.environ, **(env or {})}, pass_fds=pass_fds,
                                      preexec_fn=None if nofile is None else functools.partial(set_nofile, nofile))
         try:
             self.host, self.port = self._read_address()

@@ -21,6 +21,7 @@ import base64
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -57,12 +58,13 @@ def nobody_gateway() -> Iterator:
     bases: list[Path] = []
 
     def start(*args: str, workers: int = 1, token: str | None = None,
-              env: dict[str, str] | None = None) -> GatewayProcess:
+              env: dict[str, str] | None = None, pass_fds: tuple[int, ...] = ()) -> GatewayProcess:
         base = Path(tempfile.mkdtemp(prefix="sandbox-contain-"))
         base.chmod(0o755)
         bases.append(base)
         (base / "ws").mkdir()
-        gw = GatewayProcess(base / "ws", "--run-as", "nobody", *args, workers=workers, token=token, env=env)
+        gw = GatewayProcess(base / "ws", "--run-as", "nobody", *args, workers=workers, token=token, env=env,
+                            pass_fds=pass_fds)
         started.append(gw)
         return gw
 
@@ -350,3 +352,31 @@ def test_a_process_made_undumpable_is_closed_to_its_own_user(tmp_path: Path) -> 
                 target.stdout.close()
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_descriptors_of_whoever_started_the_gateway_reach_no_tool(nobody_gateway, tmp_path: Path) -> None:
+    # A shell that starts the gateway with `3>secret` (or a supervisor that leaks a socket): the gateway
+    # inherits it, and nothing it starts may.
+    secret = tmp_path / "inherited-secret"
+    secret.write_text("inherited\n")
+    fd = os.open(secret, os.O_RDONLY)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    try:
+        os.set_inheritable(fd, True)
+        os.set_inheritable(listener.fileno(), True)
+        gw = nobody_gateway(pass_fds=(fd, listener.fileno()), workers=1)
+    finally:
+        os.close(fd)
+        listener.close()
+
+    async def main() -> str:
+        async with McpClient.connect(gw.url) as c:
+            return text_of(await c.bash("ls -l /proc/$$/fd; echo SPLIT; sh -c 'ls -l /proc/self/fd'"))
+
+    listing = run(main())
+    assert "inherited-secret" not in listing and "socket:" not in listing, listing
+    for pid in [*gw.worker_pids(), *worker_shells(gw.worker_pids()[0]), *worker_shells(gw.worker_pids()[0],
+                                                                                          zygote=True)]:
+        targets = [os.readlink(f"/proc/{pid}/fd/{n}") for n in os.listdir(f"/proc/{pid}/fd")]
+        assert not any("inherited-secret" in t for t in targets), (pid, targets)
