@@ -41,6 +41,7 @@ from gateway.pool import WorkerPool
 from gateway.services import Services
 from gateway.sessions import Sessions
 from gateway.streamable_http import StreamableHttp
+from shared.tasks import TaskOwner
 
 __all__ = ["Gateway", "StartupError", "generate_token", "is_loopback", "run"]
 
@@ -73,9 +74,10 @@ class Gateway:
         self.server: asyncio.Server | None = None
         self.ws_server: Server | None = None
         self._http_state = ServerState()
-        self._tasks: set[asyncio.Task[None]] = set()
+        # Every task the gateway starts (closing connections, ending sessions, the session sweeper): a
+        # failure is logged once with its traceback; cancelled at shutdown.
+        self.tasks = TaskOwner(logger)
         self._closing: set[McpSession] = set()
-        self._sweeper: asyncio.Task[None] | None = None
 
     @property
     def draining(self) -> bool:
@@ -83,14 +85,7 @@ class Gateway:
 
     def own(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         """Run ``coro`` as a task the gateway owns: cancelled at shutdown, its failure logged."""
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("task %s failed", task.get_name(), exc_info=task.exception())
+        self.tasks.spawn(coro, name)
 
     # ---- admission: both transports ---------------------------------------------------------
 
@@ -199,7 +194,9 @@ class Gateway:
             finally:
                 self.ws_server.all_connections.discard(ws)
         except Exception:
-            ws.transport.abort()  # a failed handshake must not leak its connection
+            # A failed handshake (websockets has answered and logged it): it must not leak its connection.
+            logger.debug("WebSocket handshake failed", exc_info=True)
+            ws.transport.abort()
         finally:
             if self.ws_server is not None:
                 self.ws_server.handler_tasks.discard(asyncio.current_task())
@@ -238,19 +235,37 @@ class Gateway:
 
     # ---- lifecycle ------------------------------------------------------------------------
 
+    @property
+    def sweep_interval(self) -> float:
+        """How often the sweeper wakes: detection takes a small fraction of the shorter timeout."""
+        cfg = self.cfg
+        return min(max(min(cfg.session_idle_timeout, cfg.session_max_age) / 20, 0.05), 5.0)
+
     async def sweep_sessions(self) -> None:
         """The one task that expires sessions of every transport: idle past --session-idle-timeout or
-        older than --session-max-age.  It wakes often enough that detection takes a small fraction of
-        the timeout."""
-        cfg = self.cfg
-        interval = min(max(min(cfg.session_idle_timeout, cfg.session_max_age) / 20, 0.05), 5.0)
+        older than --session-max-age."""
         while True:
-            await asyncio.sleep(interval)
-            for session, reason in self.sessions.expired(time.monotonic()):
-                if session in self._closing:
-                    continue
-                logger.info("closing session %s: %s", session.id, reason)
-                self.sessions.end(session, reason)
+            await asyncio.sleep(self.sweep_interval)
+            self.sweep(time.monotonic())
+
+    def sweep(self, now: float) -> None:
+        """End every session expired at ``now``."""
+        for session, reason in self.sessions.expired(now):
+            if session in self._closing:
+                continue
+            logger.info("closing session %s: %s", session.id, reason)
+            self.sessions.end(session, reason)
+
+    def _start_sweeper(self) -> None:
+        self.tasks.spawn(self.sweep_sessions(), "session-sweeper", on_error=self._sweeper_failed)
+
+    def _sweeper_failed(self, _task: asyncio.Task[Any], _exc: BaseException) -> None:
+        # Logged with its traceback by the task owner already.  A sweeper that stopped would expire no
+        # session again, so sessions would pile up to --max-sessions: it is restarted (it sleeps an
+        # interval first, so a bug that fails every pass logs once per interval rather than spinning).
+        if not self.draining:
+            logger.error("the session sweeper failed; restarting it")
+            self._start_sweeper()
 
     async def start(self) -> None:
         """Listen, then start the pool and the sweeper.  Raises ``StartupError`` (one line for the
@@ -288,7 +303,7 @@ class Gateway:
             "ping_interval": WS_PING_INTERVAL, "ping_timeout": WS_PING_TIMEOUT, "close_timeout": 10,
             "max_queue": 16, "write_limit": 2**15})
         await self.pool.start()
-        self._sweeper = loop.create_task(self.sweep_sessions(), name="session-sweeper")
+        self._start_sweeper()
 
     @property
     def port(self) -> int:
@@ -320,10 +335,7 @@ class Gateway:
                     await self.ws_server.wait_closed()
         await self.mcp_servers.close()
         await self.pool.close()
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-        for task in list(self._tasks):
-            task.cancel()
+        self.tasks.cancel_all()
 
 
 async def run(cfg: GatewayConfig, isolation: str, token: str | None, on_ready: Any = None,
