@@ -31,6 +31,7 @@ class GatewayConfig:
     heartbeat_interval: float = 1.0
     heartbeat_timeout: float = 10.0
     shutdown_grace: float = 30.0
+    shutdown_linger: float = 2.0
     isolation: str = "auto"
     call_isolation: str = "auto"  # resolved by main() to "pidns" or "marker"
     warm_shells: int = 2
@@ -124,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "(default %(default)s)")
     ap.add_argument("--shutdown-grace", type=float, default=30.0,
                     help="on SIGTERM, seconds in-flight calls get to finish (default %(default)s)")
+    ap.add_argument("--shutdown-linger", type=float, default=2.0,
+                    help="on SIGTERM, after the last answer: seconds open sessions are still served (no new "
+                    "calls) while clients finish with it (default %(default)s)")
     ap.add_argument("--isolation", choices=("auto", "pidns", "subreaper"), default="auto",
                     help="how workers contain process trees: a pid namespace per worker, or a child "
                     "subreaper (auto: pidns where the kernel allows it)")

@@ -50,6 +50,11 @@ logger = logging.getLogger(__name__)
 LIST_CHANGED = msgspec.json.encode({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
 WS_PING_INTERVAL = 30.0
 WS_PING_TIMEOUT = 30.0
+# Shutdown: a session is done with the gateway once it has sent nothing for this long after its last
+# answer (a client's follow-up request comes within a round trip of the answer).
+LINGER_QUIET = 0.5
+LINGER_POLL = 0.05
+CLOSE_TIMEOUT = 5.0  # for connections to close after their last response, and for our tasks to end
 
 
 class StartupError(Exception):
@@ -310,32 +315,70 @@ class Gateway:
         assert self.server is not None
         return int(self.server.sockets[0].getsockname()[1])
 
+    def every_session(self) -> set[McpSession]:
+        """Every session with calls that may run: the registered ones and the Streamable HTTP transport's
+        transient ones (a stateless request without a handle is a session of its own)."""
+        return {*self.sessions, *self.http.sessions()}
+
     def inflight_calls(self) -> int:
-        return sum(len(s.inflight) for s in self.sessions)
+        return sum(len(s.inflight) for s in self.every_session())
 
     async def shutdown(self) -> None:
-        """Drain: readiness 503 and refuse new sessions, let calls finish for --shutdown-grace,
-        answer the rest with an error, close connections, stop every worker."""
+        """Drain, in this order:
+
+        1. readiness 503; new sessions are refused (503) and new calls answered -32002, while the sessions
+           that are open go on being served otherwise (tools/list, ping, DELETE, ...);
+        2. calls in flight get up to --shutdown-grace to finish; the rest are answered -32002 and stopped;
+        3. linger (``linger``): after the last answer, clients may still need their session to finish
+           with it (the official SDKs list the tools to validate a result before returning it) or to end it;
+        4. stop listening, end the Streamable HTTP sessions and streams, close every connection once its
+           response is written (WebSocket: close code 1001) and wait for them (bounded);
+        5. stop the managed MCP servers and every worker.
+        """
         self.services.draining = True
-        logger.info("draining: %d calls in flight, up to %g s grace", self.inflight_calls(),
-                    self.cfg.shutdown_grace)
-        running = [t for s in self.sessions for t in s.inflight.values() if t is not None]
+        running = [t for s in self.every_session() for t in s.inflight.values() if t is not None]
+        logger.info("draining: %d calls in flight, up to %g s grace", len(running), self.cfg.shutdown_grace)
         if running:
             await asyncio.wait(running, timeout=self.cfg.shutdown_grace)
-        for session in list(self.sessions):
+        for session in self.every_session():
             await session.abort(ShuttingDown("the gateway is shutting down; the call was stopped"))
+        await self.linger()
+        if self.server is not None:
+            self.server.close()  # new connections are refused from now on: clients go elsewhere at once
         self.listener.close_all()
         self.http.end_all("the gateway is shutting down")
         for conn in list(self._http_state.connections):
-            conn.shutdown()
-        if self.ws_server is not None:
-            self.ws_server.close(close_connections=True)
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(5):
+            conn.shutdown()  # closes an idle kept-alive connection now, a busy one after its response
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                if self.ws_server is not None:
+                    self.ws_server.close(close_connections=True)
                     await self.ws_server.wait_closed()
+                # uvicorn signals no connection's close but by leaving this set: polled, bounded above
+                while self._http_state.connections:  # noqa: ASYNC110
+                    await asyncio.sleep(LINGER_POLL)
         await self.mcp_servers.close()
         await self.pool.close()
-        self.tasks.cancel_all()
+        tasks = self.tasks.cancel_all()
+        if tasks:
+            await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT)
+
+    async def linger(self) -> None:
+        """Serve the open sessions (no new calls) until they are quiet: no message for ``LINGER_QUIET``
+        seconds and no HTTP request answered meanwhile (stateless clients have no session to tell); or
+        until --shutdown-linger has passed.
+
+        Closing right after the last answer breaks clients that still need the session to finish with
+        it: the MCP SDKs' ``call_tool`` lists the tools to validate the result before returning it, and
+        fails the call with "Connection closed" when that request finds the connection gone."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.cfg.shutdown_linger
+        while loop.time() < until:
+            now = time.monotonic()
+            if self.http.quiet_for(now) >= LINGER_QUIET and all(
+                    now - s.last_activity >= LINGER_QUIET and not s.inflight for s in self.every_session()):
+                return
+            await asyncio.sleep(LINGER_POLL)
 
 
 async def run(cfg: GatewayConfig, isolation: str, token: str | None, on_ready: Any = None,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import SCALE, McpClient, run, text_of, wait_for
+from tests.helpers import ROOT, SCALE, McpClient, run, text_of, wait_for
 
 
 def test_an_expected_stop_does_not_warn(start_gateway) -> None:
@@ -126,3 +128,87 @@ def test_a_stopped_wrapper_with_a_zombie_worker_leaves_nothing_after_shutdown(st
 
     wait_for(lambda: not any(_alive(pid) for pid in wrappers + workers), 10, what="wrappers and workers gone")
     assert ours_alive() == []
+
+
+# ---- drain: the last answer reaches the official SDK clients --------------------------------------------
+
+TOKEN = "drain-test-token-5e1f"
+
+
+def _drain_round(start_gateway, run_client) -> None:  # type: ignore[no-untyped-def]
+    """One real SDK client, one call; the gateway gets SIGTERM while it runs and lets it finish: the client
+    returns the call's result (it lists the tools after the answer to validate it), and the gateway exits 0."""
+    gw = start_gateway("--shutdown-grace", "60", workers=1, token=TOKEN)
+    started, go = gw.workspace / "started", gw.workspace / "go"
+    # relative paths: a call runs in the workspace (as the tool user, who owns it)
+    command = "touch started; while [ ! -e go ]; do sleep 0.01; done; echo done"
+    finish = run_client(gw, command)
+    wait_for(started.exists, 30, what="the call running")
+    gw.proc.send_signal(signal.SIGTERM)
+    wait_for(lambda: "draining: 1 calls in flight" in gw.log(), 10, what="the gateway draining")
+    go.touch()
+    assert finish() == "done\n"
+    assert gw.proc.wait(30 * SCALE) == 0
+    log = gw.log()
+    assert " ERROR " not in log and "Traceback" not in log, log
+
+
+def test_drain_delivers_the_last_answer_to_the_python_sdk_websocket_client(start_gateway) -> None:
+    import threading
+
+    from mcp import ClientSession
+    from mcp.client.websocket import websocket_client
+
+    def run_client(gw, command: str):  # type: ignore[no-untyped-def]
+        outcome: list[str | BaseException] = []
+
+        async def main() -> str:
+            async with websocket_client(gw.url) as (r, w), ClientSession(r, w) as session:
+                await session.initialize()
+                result = await session.call_tool("bash", {"command": command})
+                return result.content[0].text  # type: ignore[union-attr]
+
+        def thread() -> None:
+            try:
+                outcome.append(run(main()))
+            except BaseException as exc:
+                outcome.append(exc)
+
+        client = threading.Thread(target=thread, daemon=True)
+        client.start()
+
+        def finish() -> str | BaseException:
+            client.join(60 * SCALE)
+            assert outcome, "the client did not end"
+            return outcome[0]
+
+        return finish
+
+    for _ in range(3):
+        _drain_round(start_gateway, run_client)
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+def test_drain_delivers_the_last_answer_to_the_python_sdk_2_http_client(start_gateway, mode: str) -> None:
+    """Streamable HTTP: a session of 2025-11-25 (``legacy``) and stateless 2026-07-28 (``auto``)."""
+    from tests.test_http_clients import SDK2_PYTHON, need
+
+    need(SDK2_PYTHON, "the Python SDK 2.x virtualenv")
+
+    def run_client(gw, command: str):  # type: ignore[no-untyped-def]
+        url = f"http://{gw.host}:{gw.port}/mcp"
+        proc = subprocess.Popen([str(SDK2_PYTHON), "tests/clients/sdk2_client.py", f"drain-{mode}", url, TOKEN,
+                                 command], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+        def finish() -> str:
+            out, err = proc.communicate(timeout=60 * SCALE)
+            assert proc.returncode == 0, err[-3000:]
+            report = json.loads(out.strip().splitlines()[-1])
+            assert "error" not in report, report
+            return report["text"]
+
+        return finish
+
+    for _ in range(3):
+        _drain_round(start_gateway, run_client)
