@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import secrets
 import signal
+import socket
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -43,7 +45,7 @@ from gateway.sessions import Sessions
 from gateway.streamable_http import StreamableHttp
 from shared.tasks import TaskOwner
 
-__all__ = ["Gateway", "StartupError", "generate_token", "is_loopback", "run"]
+__all__ = ["Gateway", "StartupError", "generate_token", "is_loopback", "metrics_need_token", "run"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,27 @@ CLOSE_TIMEOUT = 5.0  # for connections to close after their last response, and f
 
 class StartupError(Exception):
     """The gateway cannot start; the message is the one line the operator sees."""
+
+
+def listen_failure(host: str, port: int, exc: OSError) -> str:
+    """The one line for an address the gateway cannot listen on: what, and how to fix it."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"cannot listen on {host}:{port}: the port is in use; stop what listens there, or choose another "
+                "--port (0 picks a free one)")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}:{port}: no interface of this machine has that address; check --host"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"cannot listen on {host}:{port}: permission denied (ports below 1024 need root or "
+                "CAP_NET_BIND_SERVICE); choose another --port")
+    if isinstance(exc, socket.gaierror):
+        return f"cannot listen on {host}:{port}: cannot resolve --host {host!r} ({exc.strerror or exc})"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+def metrics_need_token(cfg: GatewayConfig) -> bool:
+    """Whether /metrics asks for the token: on a non-loopback address, unless --metrics-public.  (Its
+    numbers tell how busy the gateway is, which tools run and how sessions come and go.)"""
+    return not cfg.metrics_public and not cfg.no_auth and not is_loopback(cfg.host)
 
 
 class Gateway:
@@ -119,6 +142,14 @@ class Gateway:
                 return text_response(200, "ready\n")
             return text_response(503, "no worker is ready\n")
         if path == "/metrics":
+            if metrics_need_token(self.cfg):
+                try:
+                    supplied = supplied_token(one_header(headers("Authorization"), "Authorization"), query)
+                except BadRequest as exc:
+                    return self._refuse(conn, "bad_request", text_response(400, f"bad request: {exc}\n"),
+                                        f"400: {exc}")
+                if not token_ok(self.token, supplied):
+                    return self._unauthorized(conn)
             self.pool.update_gauges()
             self.metrics.pending_connections.set(self.listener.pending)
             return plain_response(200, self.metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
@@ -289,7 +320,7 @@ class Gateway:
         try:
             listening = await loop.create_server(factory, cfg.host, cfg.port, backlog=cfg.listen_backlog)
         except OSError as exc:
-            raise StartupError(f"cannot listen on {cfg.host}:{cfg.port}: {exc.strerror or exc}") from None
+            raise StartupError(listen_failure(cfg.host, cfg.port, exc)) from None
 
         async def already_listening() -> asyncio.Server:
             return listening
