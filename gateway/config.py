@@ -254,8 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     net = ap.add_argument_group("network and connections")
     _add(net, "--host", default="127.0.0.1", metavar="HOST",
          help="address to listen on; a non-loopback one needs a token and protects /metrics with it")
-    _add(net, "--port", type=_integer(0, 65535), default=8765, metavar="PORT",
-         help="TCP port, 0-65535; 0 picks a free one (printed at start)")
+    _add(net, "--port", type=_integer(0, 65535), default=None, metavar="PORT",
+         shown="env SANDBOX_GATEWAY_PORT, else 8765", help="TCP port, 0-65535; 0 picks a free one (printed at start)")
     _add(net, "--listen-backlog", type=_integer(1), default=1024, metavar="N",
          help="connections the kernel queues until the gateway accepts them (listen(2) backlog, capped by "
          "net.core.somaxconn); beyond it the kernel drops new connections' SYNs and clients retry after 1 s, "
@@ -407,6 +407,13 @@ def parse_config(argv: list[str] | None = None) -> GatewayConfig:
     """The configuration from ``argv``; a bad flag (or combination) exits in one line, status 2."""
     ap = build_parser()
     ns = ap.parse_args(argv)
+    if ns.port is None:
+        # The container image sets the port here, so its HEALTHCHECK reads the same value.
+        env_port = os.environ.get("SANDBOX_GATEWAY_PORT")
+        try:
+            ns.port = _integer(0, 65535)(env_port) if env_port else GatewayConfig.port
+        except argparse.ArgumentTypeError as exc:
+            ap.error(f"SANDBOX_GATEWAY_PORT: {exc}")
     if ns.no_auth and ns.token:
         ap.error("--no-auth and --token contradict each other; give one")
     env = os.environ.get("SANDBOX_GATEWAY_TOKEN")

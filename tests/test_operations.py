@@ -270,6 +270,7 @@ def test_help_puts_every_flag_in_a_group_with_its_default_and_a_placeholder() ->
 
 def test_every_flag_default_is_the_configurations_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SANDBOX_GATEWAY_TOKEN", raising=False)
+    monkeypatch.delenv("SANDBOX_GATEWAY_PORT", raising=False)
     parsed = parse_config([])
     computed = {"workers"}  # the CPU count
     for name in GatewayConfig.__dataclass_fields__:
@@ -309,6 +310,15 @@ def test_every_numeric_flag_is_range_checked(capsys: pytest.CaptureFixture[str])
                  ["--max-message-size", "10"]):
         assert argv[0] in _parse_error(argv, capsys)
     assert parse_config(["--port", "0"]).port == 0 and parse_config(["--port", "65535"]).port == 65535
+
+
+def test_the_port_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The container image sets SANDBOX_GATEWAY_PORT, which its HEALTHCHECK reads too; --port wins."""
+    monkeypatch.setenv("SANDBOX_GATEWAY_PORT", "9100")
+    assert parse_config([]).port == 9100 and parse_config(["--port", "9200"]).port == 9200
+    monkeypatch.setenv("SANDBOX_GATEWAY_PORT", "99999")
+    assert "SANDBOX_GATEWAY_PORT: must be 0-65535" in _parse_error([], capsys)
     assert parse_config(["--shutdown-grace", "0", "--spare-workers", "0"]).shutdown_grace == 0
 
 
@@ -447,3 +457,53 @@ def test_the_token_file_is_kept_across_restarts_and_rotated_on_request(tmp_path:
     fourth, _ = _start_for_banner(tmp_path, *args, env_token="env-token-9c1")
     assert not any(x.lstrip().startswith(("token:", "connect:")) for x in fourth), fourth
     assert token_file.read_text().strip() == rotated
+
+
+# ---- /metrics ---------------------------------------------------------------------------------------------
+
+
+def _get(gw, path: str, token: str | None = None) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(f"http://127.0.0.1:{gw.port}{path}")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_metrics_need_the_token_off_loopback_unless_public(start_gateway) -> None:
+    from gateway.metrics import CALL_DURATION_BUCKETS, QUEUE_WAIT_BUCKETS
+
+    # Listening on every address (reached here through loopback) is what a container does.
+    public = start_gateway("--host", "0.0.0.0", workers=1, token=TOKEN)
+
+    async def one_call() -> None:
+        async with McpClient.connect(f"ws://127.0.0.1:{public.port}/mcp?token={TOKEN}") as c:
+            assert text_of(await c.bash("echo hi")) == "hi\n"
+
+    run(one_call())
+    status, body = _get(public, "/metrics")
+    assert status == 401 and "Bearer" in body
+    assert _get(public, "/metrics", "wrong")[0] == 401
+    status, body = _get(public, "/metrics", TOKEN)
+    assert status == 200
+    # sub-millisecond buckets for both histograms, and no *_created series
+    for metric, buckets in (("sandbox_tool_call_duration_seconds", CALL_DURATION_BUCKETS),
+                            ("sandbox_queue_wait_seconds", QUEUE_WAIT_BUCKETS)):
+        found = {float(le) for le in re.findall(rf'^{metric}_bucket{{[^}}]*le="([^"]+)"', body, re.M)}
+        assert found == {*map(float, buckets), float("inf")}, (metric, sorted(found))
+        assert min(buckets) < 0.001 and 0.0005 in buckets
+    assert "_created" not in body
+    assert 'sandbox_tool_call_duration_seconds_count{outcome="ok",tool="bash"} 1.0' in body
+    assert _get(public, "/healthz")[0] == 200 and _get(public, "/readyz")[0] == 200  # probes need no token
+
+    opened = start_gateway("--host", "0.0.0.0", "--metrics-public", workers=1, token=TOKEN)
+    assert _get(opened, "/metrics")[0] == 200
+    loopback = start_gateway(workers=1, token=TOKEN)
+    assert _get(loopback, "/metrics")[0] == 200
+    assert _get(loopback, "/status")[0] == 401  # /status always needs it
