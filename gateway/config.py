@@ -24,13 +24,14 @@ __all__ = ["DEFAULT_TOKEN_FILE", "GatewayConfig", "build_parser", "format_bytes"
            "parse_bytes", "parse_config"]
 
 DEFAULT_TOKEN_FILE = "~/.sandbox-gateway/token"
+DEFAULT_PORT = 8765
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @dataclass(frozen=True, slots=True)
 class GatewayConfig:
     host: str = "127.0.0.1"
-    port: int = 8765
+    port: int = DEFAULT_PORT
     workers: int = 2
     spare_workers: int = 1
     workspace: str = "./workspace"
@@ -411,7 +412,7 @@ def parse_config(argv: list[str] | None = None) -> GatewayConfig:
         # The container image sets the port here, so its HEALTHCHECK reads the same value.
         env_port = os.environ.get("SANDBOX_GATEWAY_PORT")
         try:
-            ns.port = _integer(0, 65535)(env_port) if env_port else GatewayConfig.port
+            ns.port = _integer(0, 65535)(env_port) if env_port else DEFAULT_PORT
         except argparse.ArgumentTypeError as exc:
             ap.error(f"SANDBOX_GATEWAY_PORT: {exc}")
     if ns.no_auth and ns.token:

@@ -310,6 +310,7 @@ def test_every_numeric_flag_is_range_checked(capsys: pytest.CaptureFixture[str])
                  ["--max-message-size", "10"]):
         assert argv[0] in _parse_error(argv, capsys)
     assert parse_config(["--port", "0"]).port == 0 and parse_config(["--port", "65535"]).port == 65535
+    assert parse_config(["--shutdown-grace", "0", "--spare-workers", "0"]).shutdown_grace == 0
 
 
 def test_the_port_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
@@ -319,7 +320,6 @@ def test_the_port_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
     assert parse_config([]).port == 9100 and parse_config(["--port", "9200"]).port == 9200
     monkeypatch.setenv("SANDBOX_GATEWAY_PORT", "99999")
     assert "SANDBOX_GATEWAY_PORT: must be 0-65535" in _parse_error([], capsys)
-    assert parse_config(["--shutdown-grace", "0", "--spare-workers", "0"]).shutdown_grace == 0
 
 
 def test_sizes_take_the_units_the_help_uses(capsys: pytest.CaptureFixture[str]) -> None:
