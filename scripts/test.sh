@@ -11,7 +11,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   fi
 fi
 python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# the bench extra (matplotlib) too: tests/test_bench_smoke.py draws a chart
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
 # The Python SDK 2.x Streamable HTTP client, in an environment of its own (the suite pins mcp<2 for the
 # 1.x WebSocket client; tests/test_http_clients.py runs tests/clients/sdk2_client.py in this one)
 python3 -m venv .venv-mcp2
