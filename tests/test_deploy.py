@@ -628,19 +628,17 @@ def test_prometheus_rule_matches_rule_files() -> None:
     assert rule["spec"]["groups"] == expected, "regenerate deploy/k8s/monitoring/prometheusrule.yaml (see its header)"
 
 
-def test_ingress_routes_each_session_to_its_replica() -> None:
+def test_ingress_keeps_each_client_on_one_replica() -> None:
+    """Every request of a client, initialize included, hashes the same (its address), so its sessions
+    find the replica that issued them (tests/test_scale_out.py runs it through a real nginx)."""
     objs = k8s_objects("ingress-nginx")
     ing = objs["Ingress"]
     notes = ing["metadata"]["annotations"]
-    key = notes["nginx.ingress.kubernetes.io/upstream-hash-by"]
-    # the key is the map's, which falls back to a per-request random one: hashing a header that is absent
-    # (initialize, a WebSocket upgrade) would send every such request to one replica
+    assert notes["nginx.ingress.kubernetes.io/upstream-hash-by"] == "$remote_addr"
+    assert not any("session" in key.lower() for key in notes.values())  # never the session header: see ingress.yaml
+    # ... which must be the client's: the controller keeps source addresses
     values = load_yaml(K8S / "ingress-nginx" / "ingress-nginx-values.yaml")
-    snippet = values["controller"]["config"]["http-snippet"]
-    maps = dict(re.findall(r"map \$(\w+) \$(\w+) \{", snippet))
-    assert key == "$mcp_session_route" and maps["http_mcp_session_id"] == "mcp_session_route"
-    assert maps["http_mcp_param_session"] in snippet.split("mcp_session_route")[1]  # the session's fallback
-    assert re.search(r'""\s+\$request_id;', snippet)
+    assert values["controller"]["service"]["externalTrafficPolicy"] == "Local"
     args = gateway_container(objs["Deployment"])["args"]
     longest_call = float(arg_value(args, "--max-timeout")) + float(arg_value(args, "--deadline-grace"))
     assert float(notes["nginx.ingress.kubernetes.io/proxy-read-timeout"]) > longest_call
