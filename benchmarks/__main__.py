@@ -22,7 +22,7 @@ from typing import Any
 
 from benchmarks.client import TRANSPORTS, fetch_json
 from benchmarks.procs import GatewayProcess, raise_fd_limit
-from benchmarks.report import format_table, machine_info, render_chart, write_json
+from benchmarks.report import chart_missing, format_table, machine_info, render_chart, write_json
 from benchmarks.scenarios import SCENARIOS, Row, Scenario, Target, wait_pool_ready, wait_settled
 from benchmarks.stats import summarize
 
@@ -67,7 +67,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="how --spawn starts the gateway (default: the running python -m gateway)",
     )
     parser.add_argument("--json", metavar="OUT", help="write the results as JSON")
-    parser.add_argument("--chart", metavar="OUT.png", help="render a PNG chart (needs matplotlib)")
+    parser.add_argument("--chart", metavar="OUT.png",
+                        help="render a PNG chart: a panel per scenario, gateway beside floor (needs matplotlib: "
+                        "the 'bench' extra, pip install 'sandbox-gateway[bench]')")
     parser.add_argument("--quick", action="store_true", help="a tiny run of every scenario (smoke test)")
     parser.add_argument(
         "--progress",
@@ -80,6 +82,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="how the client reaches the gateway: WebSocket at ws://HOST:PORT/mcp, or 'http': MCP "
                         "Streamable HTTP at http://HOST:PORT/mcp (default %(default)s)")
     args = parser.parse_args(argv)
+    # Checked before the run, not after minutes of it.
+    if args.chart and (missing := chart_missing()):
+        parser.exit(2, f"sandbox-bench: {missing}\n")
+    for flag, out in (("--chart", args.chart), ("--json", args.json)):
+        parent = os.path.dirname(os.path.abspath(out)) if out else None
+        if parent is not None and not os.access(parent, os.W_OK):
+            parser.exit(2, f"sandbox-bench: {flag} {out}: cannot write to {parent} (create it, or choose another "
+                           "path)\n")
     unknown = [s for s in args.scenarios if s not in SCENARIOS and s != "all"]
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
@@ -214,7 +224,7 @@ async def run(args: argparse.Namespace) -> int:
     if args.json:
         write_json(args.json, document)
     if args.chart:
-        render_chart(args.chart, results)
+        render_chart(args.chart, document)
     return 1 if any(r["status"] == "error" for r in results.values()) else 0
 
 

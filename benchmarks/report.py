@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import subprocess
@@ -11,7 +12,8 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["format_table", "machine_info", "render_chart", "write_json"]
+__all__ = ["FLOOR_DEFINITION", "build_chart", "chart_missing", "format_table", "machine_info", "render_chart",
+           "write_json"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +44,15 @@ def _git_head() -> str | None:
     return out.stdout.strip() or None
 
 
+def _git_dirty() -> bool | None:
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+                             capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(out.stdout.strip())
+
+
 def machine_info() -> dict[str, Any]:
     """Where the numbers came from: enough to tell two runs' machines apart."""
     try:
@@ -56,6 +67,7 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "python_implementation": platform.python_implementation(),
         "git_head": _git_head(),
+        "git_dirty": _git_dirty(),
         "hostname": platform.node(),
         "loadavg_at_start": load,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -121,55 +133,110 @@ def write_json(path: str, document: dict[str, Any]) -> None:
     Path(path).write_bytes(msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n")
 
 
-def render_chart(path: str, results: dict[str, dict[str, Any]]) -> None:
-    """Latency histogram (gateway vs floor) and percentile bars per scenario; matplotlib loaded here only."""
+FLOOR_DEFINITION = ("floor = the same command run by a bare in-process spawner on the same machine, no gateway "
+                    "(benchmarks/floor.py): what the work itself costs. Under each bar: gateway/floor")
+_LOG_SPAN = 20.0  # a panel whose values span more than this factor gets a log scale
+
+
+def chart_missing() -> str | None:
+    """Why ``--chart`` cannot work here (matplotlib, the ``bench`` extra, is missing), or None."""
     try:
-        import matplotlib
-    except ImportError as exc:
-        raise SystemExit("--chart needs matplotlib: pip install 'sandbox-gateway[bench]'") from exc
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return "--chart needs matplotlib, the 'bench' extra: pip install 'sandbox-gateway[bench]'"
+    return None
+
+
+def _caption(document: dict[str, Any]) -> str:
+    machine = document.get("machine") or {}
+    target = document.get("target") or {}
+    head = machine.get("git_head")
+    commit = (head[:10] + ("+dirty" if machine.get("git_dirty") else "")) if head else "unknown"
+    workers = target.get("workers")
+    where = (f"spawned gateway, {workers} workers" if target.get("spawn") else
+             f"gateway at {target.get('url')}" + (f", {workers} workers" if workers else ""))
+    load = machine.get("loadavg_at_start")
+    cpus = machine.get("cpu_count")
+    busy = " (busy: numbers are noisy)" if load and cpus and load[0] > cpus else ""
+    load_text = f"load {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} at start{busy}" if load else "load unknown"
+    quick = ", --quick (smoke run, not a measurement)" if document.get("quick") else ""
+    return (f"sandbox-bench {machine.get('time', '')}: commit {commit}; {where}; transport "
+            f"{target.get('transport', 'websocket')}{quick}\n"
+            f"machine: {cpus} CPUs ({machine.get('cpu_model') or 'unknown model'}), {load_text}, "
+            f"Python {machine.get('python', '?')}, kernel {machine.get('kernel', '?')}\n{FLOOR_DEFINITION}")
+
+
+def build_chart(document: dict[str, Any]) -> Any:
+    """The chart of a run (a ``sandbox-bench --json`` document) as a matplotlib Figure: one panel per
+    scenario that ran, gateway and floor bars side by side for each of its numeric rows, values printed
+    on the bars, a log scale where a panel's values span more than ``_LOG_SPAN``; a caption with the
+    commit, the gateway, the transport, the machine and its load, and what "floor" means."""
+    import textwrap
+
+    import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.transforms import blended_transform_factory
 
-    with_samples = [
-        name
-        for name, result in results.items()
-        if result.get("status") == "ok" and result.get("samples", {}).get("gateway")
-    ]
-    panels = len(with_samples) + 1
-    fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 5), squeeze=False)
-    for hist_ax, name in zip(axes[0], with_samples, strict=False):
-        samples = results[name]["samples"]
-        everything = [x for who in ("gateway", "floor") for x in samples.get(who, [])]
-        low, high = min(everything), max(everything)
-        bins = [low + (high - low) * i / 60 for i in range(61)] if high > low else 10
-        for who, colour in (("gateway", "tab:blue"), ("floor", "tab:gray")):
-            if samples.get(who):
-                hist_ax.hist(samples[who], bins=bins, alpha=0.6, label=who, color=colour)
-        hist_ax.set_title(f"{name}: call latency")
-        hist_ax.set_xlabel("ms")
-        hist_ax.set_ylabel("calls")
-        hist_ax.legend()
-    pct_ax = axes[0][-1]
+    results: dict[str, dict[str, Any]] = document["scenarios"]
+    ran = [(name, r) for name, r in results.items() if r.get("status") == "ok" and r.get("rows")]
+    skipped = [f"{name}: {r.get('status')} ({r.get('reason', '')})" for name, r in results.items()
+               if (name, r) not in ran]
+    cols = max(1, min(3, len(ran)))
+    rows_n = max(1, math.ceil(len(ran) / cols))
+    fig, axes = plt.subplots(rows_n, cols, figsize=(6.4 * cols, 4.8 * rows_n + 1.2), squeeze=False)
+    for ax in axes.flat[len(ran):]:
+        ax.set_visible(False)
+    for ax, (name, result) in zip(axes.flat, ran, strict=False):
+        bars = [row for row in result["rows"] if isinstance(row.get("gateway"), int | float)
+                and not isinstance(row.get("gateway"), bool)]
+        shown = [row for row in bars if row["gateway"] or row.get("floor")]
+        zero = [row for row in bars if row not in shown]  # e.g. errors+lost 0: said, not drawn
+        labels = [textwrap.fill(row["metric"], 14) + (f"\n({row['unit']})" if row.get("unit") else "")
+                  + (f"\n{row['ratio']:.2f}x" if row.get("ratio") else "") for row in shown]
+        positions = list(range(len(shown)))
+        gateway = [float(row["gateway"]) for row in shown]
+        floor = [float(row["floor"]) if isinstance(row.get("floor"), int | float) else math.nan for row in shown]
+        positive = [v for v in gateway + floor if v == v and v > 0]
+        log = bool(positive) and max(positive) / min(positive) > _LOG_SPAN
+        if log:
+            ax.set_yscale("log")
+        for offset, values, who, colour in ((-0.2, gateway, "gateway", "tab:blue"), (0.2, floor, "floor", "tab:gray")):
+            drawn = [v if v == v and (v > 0 or not log) else 0.0 for v in values]
+            container = ax.bar([p + offset for p in positions], drawn, width=0.4, label=who, color=colour)
+            texts = [_fmt(v) if v == v else "" for v in values]
+            ax.bar_label(container, labels=texts, fontsize=7, rotation=90, padding=2)
+            if log:  # a zero cannot be drawn on a log scale: its value is written at the bottom
+                bottom = blended_transform_factory(ax.transData, ax.transAxes)
+                for p, v in zip(positions, values, strict=True):
+                    if v == 0:
+                        ax.text(p + offset, 0.01, "0", transform=bottom, ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(positions, labels, fontsize=6.5 if len(shown) > 6 else 7)
+        ax.margins(y=0.25)
+        if log:
+            ax.set_ylim(top=max(positive) * 8)
+        ax.set_ylabel("value, unit under each bar" + (" (log scale)" if log else ""), fontsize=8)
+        load = result.get("loadavg_at_start")
+        subtitle = "; ".join([*(f"{row['metric']}: {_fmt(row['gateway'])}" for row in zero),
+                              *([f"load {load:.1f} at start"] if isinstance(load, int | float) else [])])
+        title = textwrap.fill(f"{name}: {result.get('description', '')}", 70)
+        ax.set_title(title + (f"\n{textwrap.fill(subtitle, 90)}" if subtitle else ""), fontsize=9)
+        ax.legend(fontsize=7, loc="upper left")
+    caption = _caption(document)
+    if skipped:
+        caption += "\nnot run: " + "; ".join(skipped)
+    fig.text(0.01, 0.005, caption, fontsize=8, va="bottom", ha="left", family="monospace", wrap=True)
+    fig.tight_layout(rect=(0, 0.03 + 0.02 * caption.count("\n"), 1, 1))
+    return fig
 
-    labels: list[str] = []
-    gateway_values: list[float] = []
-    floor_values: list[float] = []
-    for name, result in results.items():
-        if result.get("status") != "ok":
-            continue
-        for row in result["rows"]:
-            if row["unit"] == "ms" and row["metric"] in ("p50", "p90", "p99") and row["gateway"] is not None:
-                labels.append(f"{name}\n{row['metric']}")
-                gateway_values.append(row["gateway"])
-                floor_values.append(row["floor"] or 0.0)
-    positions = list(range(len(labels)))
-    pct_ax.bar([p - 0.2 for p in positions], gateway_values, width=0.4, label="gateway", color="tab:blue")
-    pct_ax.bar([p + 0.2 for p in positions], floor_values, width=0.4, label="floor", color="tab:gray")
-    pct_ax.set_xticks(positions, labels, fontsize=8)
-    pct_ax.set_ylabel("ms")
-    pct_ax.set_title("latency percentiles")
-    if labels:
-        pct_ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+
+def render_chart(path: str, document: dict[str, Any]) -> None:
+    """Write ``build_chart(document)`` as a PNG to ``path``."""
+    import matplotlib.pyplot as plt
+
+    fig = build_chart(document)
+    try:
+        fig.savefig(path, dpi=110)
+    finally:
+        plt.close(fig)

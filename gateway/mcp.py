@@ -50,6 +50,7 @@ from gateway.pool import PendingCall
 from gateway.services import Services
 from shared import protocol as p
 from shared.mcp_server_tools import SERVER_TOOL_NAMES
+from shared.tasks import TaskOwner
 from shared.tools import TOOLS, ToolArgsError, call_result_for, validate_args
 
 __all__ = [
@@ -181,14 +182,15 @@ class McpSession:
     """One client's MCP state: lifecycle phase, negotiated version, shell state, calls in flight.
 
     ``sink(data, origin, final)`` sends one encoded message (see ``Sink``).  The session owns the tasks that run its
-    ``tools/call`` requests and the tasks that send notifications from synchronous code; both are
-    cancelled by ``cancel_all``.  ``keep`` (stateless transports only) is asked to keep this session
+    ``tools/call`` requests and the tasks that send notifications from synchronous code (one
+    ``shared.tasks.TaskOwner``, made on first use: a failure of either is logged once with its traceback);
+    both are cancelled by ``cancel_all``.  ``keep`` (stateless transports only) is asked to keep this session
     once a call leaves state in it, and returns the handle it is kept under, or None.
     """
 
     # One per session, a thousand idle ones are normal: slots keep each a few hundred bytes smaller.
     __slots__ = ("_batches", "_bucket", "_keep", "_origins", "_phase",
-                 "_senders", "_sink", "calls_in_flight", "client_capabilities", "client_info", "created", "handle",
+                 "_sink", "_tasks", "calls_in_flight", "client_capabilities", "client_info", "created", "handle",
                  "handle_announced", "handles", "id", "inflight", "last_activity", "mcp_servers", "protocol_version",
                  "services", "shell_state", "transport")
 
@@ -212,7 +214,7 @@ class McpSession:
         self.inflight: dict[RequestKey, asyncio.Task[None] | None] = {}
         self._origins: dict[RequestKey, Any] = {}  # where each request in flight came from (if not None)
         self._batches: dict[RequestKey, _Batch] = {}
-        self._senders: set[asyncio.Task[None]] | None = None  # made on first use
+        self._tasks: TaskOwner | None = None  # made on first use (most sessions of a flood never call)
         self.last_activity = time.monotonic()
         self.created = self.last_activity
         self.calls_in_flight = 0
@@ -330,7 +332,8 @@ class McpSession:
             stateless = self._admit(method, params)
             if method == "tools/call":
                 self._check_call_limits()
-                task = asyncio.get_running_loop().create_task(self._tools_call(request_id, params, stateless))
+                task = self._owner().spawn(self._tools_call(request_id, params, stateless),
+                                           f"tools/call {self.id}#{str(request_id)[:40]}")
                 self.inflight[key] = task
                 self.calls_in_flight += 1
                 task.add_done_callback(self._call_finished)
@@ -667,19 +670,14 @@ class McpSession:
 
     # ---- output -----------------------------------------------------------------------
 
+    def _owner(self) -> TaskOwner:
+        if self._tasks is None:
+            self._tasks = TaskOwner(logger)
+        return self._tasks
+
     def post(self, data: bytes, origin: Any = None, final: bool = False) -> None:
         """Send a message from synchronous code; the session owns the sending task."""
-        task = asyncio.get_running_loop().create_task(self._sink(data, origin, final))
-        if self._senders is None:
-            self._senders = set()
-        self._senders.add(task)
-        task.add_done_callback(self._sent)
-
-    def _sent(self, task: asyncio.Task[None]) -> None:
-        if self._senders is not None:
-            self._senders.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("session %s: sending a message failed", self.id, exc_info=task.exception())
+        self._owner().spawn(self._sink(data, origin, final), f"send {self.id}")
 
     def notify(self, data: bytes) -> None:
         """A notification of the session's own (``notifications/tools/list_changed``), sent once the
@@ -745,10 +743,8 @@ class McpSession:
         self.inflight.clear()
         self._origins.clear()
         self._batches.clear()
-        for task in tasks:
-            task.cancel()
-        for sender in list(self._senders or ()):
-            sender.cancel()
+        if self._tasks is not None:
+            self._tasks.cancel_all()  # the calls and every pending send
         return tasks
 
 

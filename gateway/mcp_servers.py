@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import msgspec
@@ -27,6 +27,7 @@ from gateway.pool import PendingCall, WorkerHandle, WorkerPool
 from gateway.services import Services
 from shared import protocol as p
 from shared.mcp_server_tools import PROXY_SEPARATOR, split_proxied_tool
+from shared.tasks import TaskOwner
 from shared.tools import MCP_DEFAULT_ANNOTATIONS, tool_listing_for
 
 __all__ = ["McpServers"]
@@ -38,7 +39,8 @@ _HINT_DEFAULTS: dict[str, bool] = msgspec.to_builtins(MCP_DEFAULT_ANNOTATIONS)
 
 
 class McpServers:
-    """Owns the MCP host pool and every task it starts for it (cancelled by ``close``).
+    """Owns the MCP host pool and every task it starts for it (a ``TaskOwner``: a failure is logged
+    once with its traceback; cancelled by ``close``).
 
     ``on_list_changed`` is called when the set of listed tools changes (the gateway tells every
     session with ``notifications/tools/list_changed``)."""
@@ -52,7 +54,7 @@ class McpServers:
         self._restarts_seen: dict[str, int] = {}
         self._listed: frozenset[str] = frozenset()
         self._hosts_ready = 0
-        self.tasks: set[asyncio.Task[Any]] = set()
+        self.tasks = TaskOwner(logger)
 
     # ---- the host process ---------------------------------------------------------------
 
@@ -174,14 +176,14 @@ class McpServers:
 
     # ---- lifecycle ----------------------------------------------------------------------
 
-    def _own(self, coro: Any, name: str) -> None:
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+    def _own(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        self.tasks.spawn(coro, name)
 
     async def close(self) -> None:
-        """Stop the host (its servers are stopped and killed as trees with it)."""
-        for task in list(self.tasks):
-            task.cancel()
+        """Stop the host (its servers are stopped and killed as trees with it); returns once every task
+        of ours is done."""
+        tasks = self.tasks.cancel_all()
         if self.pool is not None:
             await self.pool.close()
+        if tasks:
+            await asyncio.wait(tasks)

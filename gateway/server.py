@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import secrets
 import signal
+import socket
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -41,18 +43,45 @@ from gateway.pool import WorkerPool
 from gateway.services import Services
 from gateway.sessions import Sessions
 from gateway.streamable_http import StreamableHttp
+from shared.tasks import TaskOwner
 
-__all__ = ["Gateway", "StartupError", "generate_token", "is_loopback", "run"]
+__all__ = ["Gateway", "StartupError", "generate_token", "is_loopback", "metrics_need_token", "run"]
 
 logger = logging.getLogger(__name__)
 
 LIST_CHANGED = msgspec.json.encode({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
 WS_PING_INTERVAL = 30.0
 WS_PING_TIMEOUT = 30.0
+# Shutdown: a session is done with the gateway once it has sent nothing for this long after its last
+# answer (a client's follow-up request comes within a round trip of the answer).
+LINGER_QUIET = 0.5
+LINGER_POLL = 0.05
+CLOSE_TIMEOUT = 5.0  # for connections to close after their last response, and for our tasks to end
 
 
 class StartupError(Exception):
     """The gateway cannot start; the message is the one line the operator sees."""
+
+
+def listen_failure(host: str, port: int, exc: OSError) -> str:
+    """The one line for an address the gateway cannot listen on: what, and how to fix it."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"cannot listen on {host}:{port}: the port is in use; stop what listens there, or choose another "
+                "--port (0 picks a free one)")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}:{port}: no interface of this machine has that address; check --host"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"cannot listen on {host}:{port}: permission denied (ports below 1024 need root or "
+                "CAP_NET_BIND_SERVICE); choose another --port")
+    if isinstance(exc, socket.gaierror):
+        return f"cannot listen on {host}:{port}: cannot resolve --host {host!r} ({exc.strerror or exc})"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+def metrics_need_token(cfg: GatewayConfig) -> bool:
+    """Whether /metrics asks for the token: on a non-loopback address, unless --metrics-public.  (Its
+    numbers tell how busy the gateway is, which tools run and how sessions come and go.)"""
+    return not cfg.metrics_public and not cfg.no_auth and not is_loopback(cfg.host)
 
 
 class Gateway:
@@ -73,9 +102,10 @@ class Gateway:
         self.server: asyncio.Server | None = None
         self.ws_server: Server | None = None
         self._http_state = ServerState()
-        self._tasks: set[asyncio.Task[None]] = set()
+        # Every task the gateway starts (closing connections, ending sessions, the session sweeper): a
+        # failure is logged once with its traceback; cancelled at shutdown.
+        self.tasks = TaskOwner(logger)
         self._closing: set[McpSession] = set()
-        self._sweeper: asyncio.Task[None] | None = None
 
     @property
     def draining(self) -> bool:
@@ -83,14 +113,7 @@ class Gateway:
 
     def own(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         """Run ``coro`` as a task the gateway owns: cancelled at shutdown, its failure logged."""
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("task %s failed", task.get_name(), exc_info=task.exception())
+        self.tasks.spawn(coro, name)
 
     # ---- admission: both transports ---------------------------------------------------------
 
@@ -119,6 +142,14 @@ class Gateway:
                 return text_response(200, "ready\n")
             return text_response(503, "no worker is ready\n")
         if path == "/metrics":
+            if metrics_need_token(self.cfg):
+                try:
+                    supplied = supplied_token(one_header(headers("Authorization"), "Authorization"), query)
+                except BadRequest as exc:
+                    return self._refuse(conn, "bad_request", text_response(400, f"bad request: {exc}\n"),
+                                        f"400: {exc}")
+                if not token_ok(self.token, supplied):
+                    return self._unauthorized(conn)
             self.pool.update_gauges()
             self.metrics.pending_connections.set(self.listener.pending)
             return plain_response(200, self.metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
@@ -199,7 +230,9 @@ class Gateway:
             finally:
                 self.ws_server.all_connections.discard(ws)
         except Exception:
-            ws.transport.abort()  # a failed handshake must not leak its connection
+            # A failed handshake (websockets has answered and logged it): it must not leak its connection.
+            logger.debug("WebSocket handshake failed", exc_info=True)
+            ws.transport.abort()
         finally:
             if self.ws_server is not None:
                 self.ws_server.handler_tasks.discard(asyncio.current_task())
@@ -238,19 +271,37 @@ class Gateway:
 
     # ---- lifecycle ------------------------------------------------------------------------
 
+    @property
+    def sweep_interval(self) -> float:
+        """How often the sweeper wakes: detection takes a small fraction of the shorter timeout."""
+        cfg = self.cfg
+        return min(max(min(cfg.session_idle_timeout, cfg.session_max_age) / 20, 0.05), 5.0)
+
     async def sweep_sessions(self) -> None:
         """The one task that expires sessions of every transport: idle past --session-idle-timeout or
-        older than --session-max-age.  It wakes often enough that detection takes a small fraction of
-        the timeout."""
-        cfg = self.cfg
-        interval = min(max(min(cfg.session_idle_timeout, cfg.session_max_age) / 20, 0.05), 5.0)
+        older than --session-max-age."""
         while True:
-            await asyncio.sleep(interval)
-            for session, reason in self.sessions.expired(time.monotonic()):
-                if session in self._closing:
-                    continue
-                logger.info("closing session %s: %s", session.id, reason)
-                self.sessions.end(session, reason)
+            await asyncio.sleep(self.sweep_interval)
+            self.sweep(time.monotonic())
+
+    def sweep(self, now: float) -> None:
+        """End every session expired at ``now``."""
+        for session, reason in self.sessions.expired(now):
+            if session in self._closing:
+                continue
+            logger.info("closing session %s: %s", session.id, reason)
+            self.sessions.end(session, reason)
+
+    def _start_sweeper(self) -> None:
+        self.tasks.spawn(self.sweep_sessions(), "session-sweeper", on_error=self._sweeper_failed)
+
+    def _sweeper_failed(self, _task: asyncio.Task[Any], _exc: BaseException) -> None:
+        # Logged with its traceback by the task owner already.  A sweeper that stopped would expire no
+        # session again, so sessions would pile up to --max-sessions: it is restarted (it sleeps an
+        # interval first, so a bug that fails every pass logs once per interval rather than spinning).
+        if not self.draining:
+            logger.error("the session sweeper failed; restarting it")
+            self._start_sweeper()
 
     async def start(self) -> None:
         """Listen, then start the pool and the sweeper.  Raises ``StartupError`` (one line for the
@@ -269,7 +320,7 @@ class Gateway:
         try:
             listening = await loop.create_server(factory, cfg.host, cfg.port, backlog=cfg.listen_backlog)
         except OSError as exc:
-            raise StartupError(f"cannot listen on {cfg.host}:{cfg.port}: {exc.strerror or exc}") from None
+            raise StartupError(listen_failure(cfg.host, cfg.port, exc)) from None
 
         async def already_listening() -> asyncio.Server:
             return listening
@@ -288,42 +339,77 @@ class Gateway:
             "ping_interval": WS_PING_INTERVAL, "ping_timeout": WS_PING_TIMEOUT, "close_timeout": 10,
             "max_queue": 16, "write_limit": 2**15})
         await self.pool.start()
-        self._sweeper = loop.create_task(self.sweep_sessions(), name="session-sweeper")
+        self._start_sweeper()
 
     @property
     def port(self) -> int:
         assert self.server is not None
         return int(self.server.sockets[0].getsockname()[1])
 
+    def every_session(self) -> set[McpSession]:
+        """Every session with calls that may run: the registered ones and the Streamable HTTP transport's
+        transient ones (a stateless request without a handle is a session of its own)."""
+        return {*self.sessions, *self.http.sessions()}
+
     def inflight_calls(self) -> int:
-        return sum(len(s.inflight) for s in self.sessions)
+        return sum(len(s.inflight) for s in self.every_session())
 
     async def shutdown(self) -> None:
-        """Drain: readiness 503 and refuse new sessions, let calls finish for --shutdown-grace,
-        answer the rest with an error, close connections, stop every worker."""
+        """Drain, in this order:
+
+        1. readiness 503; new sessions are refused (503) and new calls answered -32002, while the sessions
+           that are open go on being served otherwise (tools/list, ping, DELETE, ...);
+        2. calls in flight get up to --shutdown-grace to finish; the rest are answered -32002 and stopped;
+        3. linger (``linger``): after the last answer, clients may still need their session to finish
+           with it (the official SDKs list the tools to validate a result before returning it) or to end it;
+        4. stop listening, end the Streamable HTTP sessions and streams, close every connection once its
+           response is written (WebSocket: close code 1001) and wait for them (bounded);
+        5. stop the managed MCP servers and every worker.
+        """
         self.services.draining = True
-        logger.info("draining: %d calls in flight, up to %g s grace", self.inflight_calls(),
-                    self.cfg.shutdown_grace)
-        running = [t for s in self.sessions for t in s.inflight.values() if t is not None]
+        running = [t for s in self.every_session() for t in s.inflight.values() if t is not None]
+        logger.info("draining: %d calls in flight, up to %g s grace", len(running), self.cfg.shutdown_grace)
         if running:
             await asyncio.wait(running, timeout=self.cfg.shutdown_grace)
-        for session in list(self.sessions):
+        for session in self.every_session():
             await session.abort(ShuttingDown("the gateway is shutting down; the call was stopped"))
+        await self.linger()
+        if self.server is not None:
+            self.server.close()  # new connections are refused from now on: clients go elsewhere at once
         self.listener.close_all()
         self.http.end_all("the gateway is shutting down")
         for conn in list(self._http_state.connections):
-            conn.shutdown()
-        if self.ws_server is not None:
-            self.ws_server.close(close_connections=True)
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(5):
+            conn.shutdown()  # closes an idle kept-alive connection now, a busy one after its response
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                if self.ws_server is not None:
+                    self.ws_server.close(close_connections=True)
                     await self.ws_server.wait_closed()
+                # uvicorn signals no connection's close but by leaving this set: polled, bounded above
+                while self._http_state.connections:  # noqa: ASYNC110
+                    await asyncio.sleep(LINGER_POLL)
         await self.mcp_servers.close()
         await self.pool.close()
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-        for task in list(self._tasks):
-            task.cancel()
+        tasks = self.tasks.cancel_all()
+        if tasks:
+            await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT)
+
+    async def linger(self) -> None:
+        """Serve the open sessions (no new calls) until they are quiet: no message for ``LINGER_QUIET``
+        seconds and no HTTP request answered meanwhile (stateless clients have no session to tell); or
+        until --shutdown-linger has passed.
+
+        Closing right after the last answer breaks clients that still need the session to finish with
+        it: the MCP SDKs' ``call_tool`` lists the tools to validate the result before returning it, and
+        fails the call with "Connection closed" when that request finds the connection gone."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.cfg.shutdown_linger
+        while loop.time() < until:
+            now = time.monotonic()
+            if self.http.quiet_for(now) >= LINGER_QUIET and all(
+                    now - s.last_activity >= LINGER_QUIET and not s.inflight for s in self.every_session()):
+                return
+            await asyncio.sleep(LINGER_POLL)
 
 
 async def run(cfg: GatewayConfig, isolation: str, token: str | None, on_ready: Any = None,

@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
@@ -235,6 +236,9 @@ class StreamableHttp:
         # Stateless requests without a handle each get a session of their own; the rate limit is theirs
         # together.
         self._stateless_bucket = RateBucket(self.cfg.rate_burst, time.monotonic())
+        # When the last POST was answered (time.monotonic()): stateless clients have no session that
+        # would tell when they last asked, and at shutdown the gateway lingers until they are quiet.
+        self.last_answered = -math.inf
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # lifespan: uvicorn is not asked to run it
@@ -343,6 +347,16 @@ class StreamableHttp:
     def end_all(self, reason: str) -> None:
         for session in list(self._transports):
             self.end(session, reason)
+
+    def sessions(self) -> list[McpSession]:
+        """Every session this transport serves, transient stateless ones included."""
+        return list(self._transports)
+
+    def quiet_for(self, now: float) -> float:
+        """Seconds since a POST was last answered; 0 while one is being answered (GET streams aside)."""
+        if any(transport.exchanges for transport in self._transports.values()):
+            return 0.0
+        return now - self.last_answered
 
     # ---- POST ------------------------------------------------------------------------------
 
@@ -483,6 +497,7 @@ class StreamableHttp:
         finally:
             conn.exchange = None
             transport.exchanges.discard(exchange)
+            self.last_answered = time.monotonic()
             if created or stateless:
                 self._discard(session)
 

@@ -4,14 +4,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   # promtool/prometheus for the deploy tests, ripgrep for grep parity (those tests skip with a message
-  # without them); gcc builds the shell zygote's bash builtin (its tests fail without it)
-  if ! command -v promtool >/dev/null || ! command -v rg >/dev/null || ! command -v cc >/dev/null; then
+  # without them); gcc builds the shell zygote's bash builtin (its tests fail without it); nginx stands
+  # for the ingress in tests/test_scale_out.py
+  if ! command -v promtool >/dev/null || ! command -v rg >/dev/null || ! command -v cc >/dev/null \
+      || ! command -v nginx >/dev/null; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus ripgrep gcc libc6-dev \
-      >/dev/null) || echo "warning: apt-get could not install prometheus/ripgrep/gcc"
+      nginx-light >/dev/null) || echo "warning: apt-get could not install prometheus/ripgrep/gcc/nginx-light"
   fi
 fi
 python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# the bench extra (matplotlib) too: tests/test_bench_smoke.py draws a chart
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
 # The Python SDK 2.x Streamable HTTP client, in an environment of its own (the suite pins mcp<2 for the
 # 1.x WebSocket client; tests/test_http_clients.py runs tests/clients/sdk2_client.py in this one)
 python3 -m venv .venv-mcp2

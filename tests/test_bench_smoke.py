@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = float(os.environ.get("SANDBOX_TEST_TIMEOUT_SCALE", "1"))
 SCENARIOS = ("latency", "throughput", "concurrency")
@@ -82,3 +84,72 @@ def test_edit_git_calls_quick_run(tmp_path: Path) -> None:
     for row in rows:
         for side in ("tool", "bash"):
             assert _number(row[side]["p50_ms"]) and _number(row[side]["cpu_ms_per_call"]), row
+
+
+# ---- the chart -------------------------------------------------------------------------------------------
+
+RECORDED = ROOT / "tests" / "fixtures" / "bench-run.json"  # a real run: six scenarios, 2 workers, WebSocket
+
+
+def _need_matplotlib() -> None:
+    if not HAVE_MATPLOTLIB:
+        message = "matplotlib (the bench extra) is not installed; scripts/test.sh installs it"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def test_the_chart_of_a_recorded_run_has_a_panel_per_scenario(tmp_path: Path) -> None:
+    _need_matplotlib()
+    import matplotlib.image
+    import matplotlib.pyplot as plt
+
+    from benchmarks.report import FLOOR_DEFINITION, build_chart, render_chart
+
+    document = json.loads(RECORDED.read_text())
+    scenarios = [name for name, r in document["scenarios"].items() if r["status"] == "ok"]
+    assert len(scenarios) == 6
+    fig = build_chart(document)
+    try:
+        panels = [ax for ax in fig.axes if ax.get_visible()]
+        assert [ax.get_title().split(":")[0] for ax in panels] == scenarios
+        by_name = dict(zip(scenarios, panels, strict=True))
+        for name, ax in by_name.items():
+            rows = [r for r in document["scenarios"][name]["rows"] if r["gateway"]]
+            printed = {t.get_text() for t in ax.texts}  # the values on the bars
+            for row in rows:
+                assert any(t and float(t.replace(",", "")) == pytest.approx(row["gateway"], rel=0.01)
+                           for t in printed if t not in ("0",)), (name, row)
+            assert len(ax.patches) >= len(rows)  # a bar per row (and per floor value)
+        # 1,043 calls/s beside 1.27 ms: a log scale; 0.1 s to 1.3 s: linear
+        assert by_name["throughput"].get_yscale() == "log"
+        assert by_name["concurrency"].get_yscale() == "linear"
+        (caption,) = [t.get_text() for t in fig.texts]
+        machine = document["machine"]
+        for part in (f"commit {machine['git_head'][:10]}", "2 workers", "transport websocket",
+                     f"load {machine['loadavg_at_start'][0]:.1f}", FLOOR_DEFINITION):
+            assert part in caption, part
+    finally:
+        plt.close(fig)
+    png = tmp_path / "chart.png"
+    render_chart(str(png), document)
+    image = matplotlib.image.imread(png)
+    assert image.shape[0] > 800 and image.shape[1] > 1500
+
+
+def test_chart_without_matplotlib_is_refused_before_the_run(tmp_path: Path) -> None:
+    """``--chart`` needs the bench extra: without matplotlib the tool says so at once, in one line,
+    instead of after minutes of measuring."""
+    hide = ("import sys\n"
+            "class NoMatplotlib:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'matplotlib' or name.startswith('matplotlib.'):\n"
+            "            raise ModuleNotFoundError(name)\n"
+            "sys.meta_path.insert(0, NoMatplotlib())\n"
+            "from benchmarks.__main__ import main\n"
+            f"main(['latency', '--spawn', '--chart', {str(tmp_path / 'c.png')!r}])\n")
+    proc = subprocess.run([sys.executable, "-c", hide], cwd=ROOT, capture_output=True, text=True, timeout=60 * SCALE)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert proc.stderr.strip().splitlines() == [
+        "sandbox-bench: --chart needs matplotlib, the 'bench' extra: pip install 'sandbox-gateway[bench]'"]
+    assert not (tmp_path / "c.png").exists() and "==" not in proc.stdout

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from gateway.metrics import CALL_DURATION_BUCKETS, QUEUE_WAIT_BUCKETS
+
 yaml = pytest.importorskip("yaml", reason="pyyaml is needed to check deploy/ (pip install pyyaml)")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +29,7 @@ K8S = DEPLOY / "k8s"
 PROM = DEPLOY / "prometheus"
 GRAFANA = DEPLOY / "grafana"
 
+MIB = 1 << 20
 MAX_TIMEOUT = 600  # --max-timeout default
 DEADLINE_GRACE = 5  # --deadline-grace default
 
@@ -72,16 +75,78 @@ def load_all(path: Path) -> list[Any]:
     return [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
 
 
-def k8s_objects() -> dict[str, dict[str, Any]]:
-    """Every object under deploy/k8s (except the kustomization) by kind."""
+KUSTOMIZATION_KEYS = {"apiVersion", "kind", "resources", "images", "patches"}
+
+
+def _json_pointer(doc: Any, path: str) -> tuple[Any, str | int]:
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in path.lstrip("/").split("/")]
+    for part in parts[:-1]:
+        doc = doc[int(part)] if isinstance(doc, list) else doc[part]
+    last = parts[-1]
+    return doc, (len(doc) if last == "-" else int(last)) if isinstance(doc, list) else last
+
+
+def _apply_json6902(doc: dict[str, Any], ops: list[dict[str, Any]]) -> None:
+    for op in ops:
+        parent, key = _json_pointer(doc, op["path"])
+        if op["op"] == "replace":
+            assert (key in parent) if isinstance(parent, dict) else key < len(parent), f"replace of {op['path']}"
+            parent[key] = op["value"]
+        elif op["op"] == "add":
+            if isinstance(parent, list):
+                parent.insert(int(key), op["value"])
+            else:
+                parent[key] = op["value"]
+        elif op["op"] == "remove":
+            del parent[key]
+        else:
+            raise AssertionError(f"patch op {op['op']!r} is not rendered by this test")
+
+
+def render(directory: Path) -> list[dict[str, Any]]:
+    """What ``kubectl kustomize DIRECTORY`` outputs, for the features deploy/k8s uses (resources: files and
+    directories; images: newTag/newName; patches: JSON 6902 with a target).  Anything else in a
+    kustomization fails the test rather than being ignored."""
+    kust = load_yaml(directory / "kustomization.yaml")
+    unknown = set(kust) - KUSTOMIZATION_KEYS
+    assert not unknown, f"{directory}: this test does not render {sorted(unknown)}"
+    assert kust["kind"] == "Kustomization"
+    objects: list[dict[str, Any]] = []
+    for entry in kust.get("resources", []):
+        path = (directory / entry).resolve()
+        if path.is_dir():
+            objects += render(path)
+        else:
+            assert path.parent == directory.resolve(), f"{directory}: {entry} is outside the kustomization"
+            objects += load_all(path)
+    for image in kust.get("images", []):
+        for obj in objects:
+            for c in obj.get("spec", {}).get("template", {}).get("spec", {}).get("containers", []):
+                name, _, _tag = c["image"].partition(":")
+                if name == image["name"]:
+                    c["image"] = f"{image.get('newName', name)}:{image['newTag']}"
+    for patch in kust.get("patches", []):
+        target = patch["target"]
+        matched = [o for o in objects if o["kind"] == target["kind"] and o["metadata"]["name"] == target["name"]
+                   and o["apiVersion"] == f"{target['group']}/{target['version']}"]
+        assert len(matched) == 1, f"{directory}: patch target {target} matches {len(matched)} objects"
+        _apply_json6902(matched[0], yaml.safe_load(patch["patch"]))
+    keys = [(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects]
+    assert len(keys) == len(set(keys)), f"{directory}: an object is listed twice: {keys}"
+    return objects
+
+
+def by_kind(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     objs: dict[str, dict[str, Any]] = {}
-    for path in sorted(K8S.glob("*.yaml")):
-        if path.name == "kustomization.yaml":
-            continue
-        for doc in load_all(path):
-            assert doc["kind"] not in objs, f"two {doc['kind']} objects; the tests expect one"
-            objs[doc["kind"]] = doc
+    for doc in objects:
+        assert doc["kind"] not in objs, f"two {doc['kind']} objects; the tests expect one"
+        objs[doc["kind"]] = doc
     return objs
+
+
+def k8s_objects(overlay: str = "") -> dict[str, dict[str, Any]]:
+    """The objects ``kubectl apply -k deploy/k8s[/OVERLAY]`` applies, by kind."""
+    return by_kind(render(K8S / overlay if overlay else K8S))
 
 
 def gateway_container(deployment: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +232,9 @@ def test_there_are_yaml_files() -> None:
         "prometheus/alerts.yml",
         "prometheus/recording.yml",
         "k8s/kustomization.yaml",
-        "k8s/deployment.yaml",
+        "k8s/base/deployment.yaml",
+        "k8s/monitoring/servicemonitor.yaml",
+        "k8s/ingress-nginx/ingress.yaml",
     ):
         assert expected in names
 
@@ -232,6 +299,13 @@ def test_dockerfile_runtime() -> None:
     code = re.search(r'"-c",\s*"(.*)"\]', health)
     assert code, health
     compile(code.group(1), "<healthcheck>", "exec")
+    # ... and ask the port the gateway listens on: both read SANDBOX_GATEWAY_PORT, which the image sets
+    assert "8765/" not in code.group(1) and "os.environ.get('SANDBOX_GATEWAY_PORT'" in code.group(1)
+    envs = " ".join(rest for i, rest in instrs if i == "ENV")
+    assert "SANDBOX_GATEWAY_PORT=${SANDBOX_GATEWAY_PORT}" in envs
+    args = dict(rest.split("=", 1) for i, rest in instrs if i == "ARG" and "=" in rest)
+    assert args["SANDBOX_GATEWAY_PORT"] == "8765"
+    assert ("EXPOSE", "${SANDBOX_GATEWAY_PORT}") in instrs
 
     assert ("STOPSIGNAL", "SIGTERM") in instrs
     assert any(i == "VOLUME" and "/workspace" in rest for i, rest in instrs)
@@ -240,6 +314,15 @@ def test_dockerfile_runtime() -> None:
     assert entry[entry.index("sandbox-gateway") + 1 :][:2] == ["--host", "0.0.0.0"]
     cmd = [json.loads(rest) for i, rest in instrs if i == "CMD"]
     assert cmd and arg_value(cmd[-1], "--workspace") == "/workspace"
+    assert arg_value(cmd[-1], "--port") is None and "--port" not in entry, "the port is SANDBOX_GATEWAY_PORT's"
+
+
+def test_the_deploy_files_say_the_build_needs_buildkit() -> None:
+    text = (DEPLOY / "Dockerfile").read_text()
+    assert text.startswith("# syntax=docker/dockerfile:1\n")
+    assert "RUN --mount=" in text and "BuildKit" in text.split("FROM", 1)[0]  # the header says why
+    assert "BuildKit" in (DEPLOY / "docker-compose.yml").read_text()
+    assert "BuildKit" in (ROOT / "docs" / "operations.md").read_text()
 
 
 def test_the_image_ships_the_zygote_builtin_built_ahead() -> None:
@@ -265,6 +348,10 @@ def test_compose() -> None:
     assert (DEPLOY / build["context"] / build["dockerfile"]).resolve() == (DEPLOY / "Dockerfile").resolve()
     assert "SANDBOX_GATEWAY_TOKEN" in gw["environment"]
     assert any("/healthz" in part for part in gw["healthcheck"]["test"])
+    # the port comes from SANDBOX_GATEWAY_PORT, which the healthcheck reads as well
+    assert gw["environment"]["SANDBOX_GATEWAY_PORT"] == "8765" and arg_value(gw["command"], "--port") is None
+    assert any("SANDBOX_GATEWAY_PORT" in part for part in gw["healthcheck"]["test"])
+    assert [p.rsplit(":", 1)[1] for p in gw["ports"]] == [gw["environment"]["SANDBOX_GATEWAY_PORT"]]
     grace = float(arg_value(gw["command"], "--shutdown-grace"))
     assert grace >= MAX_TIMEOUT + DEADLINE_GRACE
     assert float(gw["stop_grace_period"].rstrip("s")) > grace
@@ -285,6 +372,12 @@ def test_compose() -> None:
     (job,) = [j for j in cfg["scrape_configs"] if j["job_name"] == "sandbox-gateway"]
     assert job.get("metrics_path", "/metrics") == "/metrics"
     assert job["static_configs"][0]["targets"] == ["gateway:8765"]
+    # the gateway listens on 0.0.0.0 in its container: /metrics needs the token, which compose hands
+    # Prometheus as a secret made from the same variable
+    assert "--metrics-public" not in gw["command"]
+    assert job["authorization"] == {"type": "Bearer", "credentials_file": "/run/secrets/gateway_token"}
+    assert prom["secrets"] == ["gateway_token"]
+    assert compose["secrets"]["gateway_token"] == {"environment": "SANDBOX_GATEWAY_TOKEN"}
 
     # Grafana gets a datasource and a dashboard provider pointing where the dashboard is mounted
     graf = services["grafana"]
@@ -303,24 +396,64 @@ def test_compose() -> None:
 # ---- Kubernetes --------------------------------------------------------------------------
 
 
-def test_kustomization_lists_every_manifest() -> None:
-    kust = load_yaml(K8S / "kustomization.yaml")
-    listed = set(kust["resources"])
-    present = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
-    assert listed == present
+KUSTOMIZATIONS = ("", "base", "monitoring", "ingress-nginx")
+# The base applies on a bare cluster: nothing of an operator's CRDs, nothing outside its namespace.
+BASE_KINDS = {("v1", "Namespace"), ("apps/v1", "Deployment"), ("v1", "Service"),
+              ("autoscaling/v2", "HorizontalPodAutoscaler"), ("policy/v1", "PodDisruptionBudget"),
+              ("networking.k8s.io/v1", "NetworkPolicy")}
+
+
+def test_every_manifest_is_in_its_kustomization() -> None:
+    found = {"" if p.parent == K8S else p.parent.relative_to(K8S).as_posix() for p in K8S.rglob("kustomization.yaml")}
+    assert found == set(KUSTOMIZATIONS)
+    for name in KUSTOMIZATIONS:
+        directory = K8S / name
+        listed = {r for r in load_yaml(directory / "kustomization.yaml").get("resources", []) if r.endswith(".yaml")}
+        # Helm values for other releases (*-values.yaml) are documented there, not applied
+        present = {p.name for p in directory.glob("*.yaml")} - {"kustomization.yaml"}
+        assert listed == {p for p in present if not p.endswith("-values.yaml")}, name
+
+
+def test_the_base_applies_on_a_bare_cluster() -> None:
+    base = render(K8S)
+    assert {(o["apiVersion"], o["kind"]) for o in base} == BASE_KINDS
+    for obj in base:
+        if obj["kind"] != "Namespace":
+            assert obj["metadata"]["namespace"] == "sandbox", obj["kind"]
+    assert render(K8S) == render(K8S / "base")
+
+
+def test_the_overlays_are_the_base_plus_their_own() -> None:
+    base = {(o["kind"], o["metadata"]["name"]) for o in render(K8S)}
+    monitoring = render(K8S / "monitoring")
+    assert {(o["kind"], o["metadata"]["name"]) for o in monitoring} - base == {
+        ("ServiceMonitor", "sandbox-gateway"), ("PrometheusRule", "sandbox-gateway")}
+    assert {o["apiVersion"] for o in monitoring if (o["kind"], o["metadata"]["name"]) not in base} == {
+        "monitoring.coreos.com/v1"}
+    ingress = render(K8S / "ingress-nginx")
+    assert {(o["apiVersion"], o["kind"]) for o in ingress} - BASE_KINDS == {("networking.k8s.io/v1", "Ingress")}
+    # neither touches anything outside the gateway's namespace (no cluster-wide ConfigMap is replaced)
+    for obj in monitoring + ingress:
+        assert obj["kind"] == "Namespace" or obj["metadata"]["namespace"] == "sandbox", obj["kind"]
+
+
+def test_kubectl_renders_the_same_objects() -> None:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl not found: the kustomizations are checked by this test's own renderer only")
+    for name in KUSTOMIZATIONS:
+        out = subprocess.run([kubectl, "kustomize", str(K8S / name)], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        real = sorted((o["kind"], o["metadata"]["name"], json.dumps(o, sort_keys=True))
+                      for o in yaml.safe_load_all(out.stdout))
+        ours = sorted((o["kind"], o["metadata"]["name"], json.dumps(o, sort_keys=True)) for o in render(K8S / name))
+        assert real == ours, name
 
 
 def test_k8s_objects_present() -> None:
-    kinds = set(k8s_objects())
-    assert {
-        "Deployment",
-        "Service",
-        "HorizontalPodAutoscaler",
-        "PodDisruptionBudget",
-        "NetworkPolicy",
-        "ServiceMonitor",
-        "ConfigMap",
-    } <= kinds
+    assert set(k8s_objects()) == {kind for _, kind in BASE_KINDS}
+    assert {"ServiceMonitor", "PrometheusRule"} <= set(k8s_objects("monitoring"))
+    assert "Ingress" in k8s_objects("ingress-nginx")
 
 
 def test_deployment_probes_and_ports() -> None:
@@ -348,13 +481,14 @@ def test_deployment_shutdown_budget() -> None:
     max_timeout = float(arg_value(c["args"], "--max-timeout") or MAX_TIMEOUT)
     grace = float(arg_value(c["args"], "--deadline-grace") or DEADLINE_GRACE)
     shutdown = float(arg_value(c["args"], "--shutdown-grace") or 30)
+    linger = float(arg_value(c["args"], "--shutdown-linger") or 2)
     # the gateway lets in-flight calls run to their deadline, and kubelet waits for it
     assert shutdown >= max_timeout + grace
     pre_stop = 0.0
     cmd = c.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
     if cmd[:1] == ["sleep"]:
         pre_stop = float(cmd[1])
-    assert tgps > pre_stop + shutdown
+    assert tgps > pre_stop + shutdown + linger
     assert dep["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
 
 
@@ -397,17 +531,36 @@ def test_service_selects_the_pods() -> None:
     assert port["name"] == "http" and port["targetPort"] in ("http", 8765)
 
 
-def test_hpa_scales_on_calls_in_flight() -> None:
+def test_service_keeps_a_clients_connections_on_one_pod() -> None:
+    """kube-proxy balances connections; a Streamable HTTP session's requests may come on several, so a
+    client that reaches the Service directly stays on one pod, for longer than a session may idle."""
     objs = k8s_objects()
-    hpa = objs["HorizontalPodAutoscaler"]
-    assert hpa["apiVersion"] == "autoscaling/v2"
-    assert hpa["spec"]["scaleTargetRef"] == {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "name": objs["Deployment"]["metadata"]["name"],
-    }
-    assert 1 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
-    (metric,) = hpa["spec"]["metrics"]
+    spec = objs["Service"]["spec"]
+    assert spec["sessionAffinity"] == "ClientIP"
+    args = gateway_container(objs["Deployment"])["args"]
+    idle = float(arg_value(args, "--session-idle-timeout") or 1800)
+    assert spec["sessionAffinityConfig"]["clientIP"]["timeoutSeconds"] >= idle
+
+
+def test_hpa_scales_on_cpu_in_the_base_and_on_calls_in_flight_with_monitoring() -> None:
+    for overlay in ("", "monitoring"):
+        objs = k8s_objects(overlay)
+        hpa = objs["HorizontalPodAutoscaler"]
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        assert hpa["spec"]["scaleTargetRef"] == {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": objs["Deployment"]["metadata"]["name"],
+        }
+        assert 2 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+    # the base: what metrics-server serves on any cluster
+    (metric,) = k8s_objects()["HorizontalPodAutoscaler"]["spec"]["metrics"]
+    assert metric["type"] == "Resource" and metric["resource"]["name"] == "cpu"
+    assert 0 < metric["resource"]["target"]["averageUtilization"] <= 100
+    assert gateway_container(k8s_objects()["Deployment"])["resources"]["requests"]["cpu"]
+
+    objs = k8s_objects("monitoring")
+    (metric,) = objs["HorizontalPodAutoscaler"]["spec"]["metrics"]
     assert metric["type"] == "Pods"
     assert metric["pods"]["metric"]["name"] == "sandbox_tool_calls_in_flight"
     assert metric["pods"]["target"]["type"] == "AverageValue"
@@ -416,9 +569,9 @@ def test_hpa_scales_on_calls_in_flight() -> None:
     slots = int(arg_value(args, "--workers")) * int(arg_value(args, "--max-calls-per-worker") or 32)
     assert 0 < float(metric["pods"]["target"]["averageValue"]) < slots
 
-    # ... and prometheus-adapter serves that metric per pod
-    adapter = yaml.safe_load(objs["ConfigMap"]["data"]["config.yaml"])
-    (rule,) = [r for r in adapter["rules"] if "sandbox_tool_calls_in_flight" in r["seriesQuery"]]
+    # ... and prometheus-adapter serves that metric per pod (Helm values, merged into the adapter's release)
+    adapter = load_yaml(K8S / "monitoring" / "prometheus-adapter-values.yaml")
+    (rule,) = [r for r in adapter["rules"]["custom"] if "sandbox_tool_calls_in_flight" in r["seriesQuery"]]
     assert rule["name"]["as"] == "sandbox_tool_calls_in_flight"
     assert rule["resources"]["overrides"]["pod"] == {"resource": "pod"}
     assert rule["resources"]["overrides"]["namespace"] == {"resource": "namespace"}
@@ -452,7 +605,7 @@ def test_network_policy() -> None:
 
 
 def test_service_monitor() -> None:
-    objs = k8s_objects()
+    objs = k8s_objects("monitoring")
     sm = objs["ServiceMonitor"]
     assert sm["apiVersion"] == "monitoring.coreos.com/v1"
     assert sm["spec"]["selector"]["matchLabels"].items() <= objs["Service"]["metadata"]["labels"].items()
@@ -461,12 +614,85 @@ def test_service_monitor() -> None:
     assert ep["port"] == objs["Service"]["spec"]["ports"][0]["name"]
     # alerts.yml matches job="sandbox-gateway"
     assert objs["Service"]["metadata"]["labels"][sm["spec"]["jobLabel"]] == "sandbox-gateway"
+    # the pod listens on 0.0.0.0 (the image's --host), so /metrics needs the token: the scrape sends the
+    # one the Deployment reads, from the same Secret
+    c = gateway_container(objs["Deployment"])
+    assert "--metrics-public" not in c["args"]
+    ref = {e["name"]: e for e in c["env"]}["SANDBOX_GATEWAY_TOKEN"]["valueFrom"]["secretKeyRef"]
+    assert ep["authorization"] == {"type": "Bearer", "credentials": {"name": ref["name"], "key": ref["key"]}}
 
 
 def test_prometheus_rule_matches_rule_files() -> None:
-    rule = k8s_objects()["PrometheusRule"]
+    rule = k8s_objects("monitoring")["PrometheusRule"]
     expected = load_yaml(PROM / "recording.yml")["groups"] + load_yaml(PROM / "alerts.yml")["groups"]
-    assert rule["spec"]["groups"] == expected, "regenerate deploy/k8s/prometheusrule.yaml (see its header)"
+    assert rule["spec"]["groups"] == expected, "regenerate deploy/k8s/monitoring/prometheusrule.yaml (see its header)"
+
+
+def test_ingress_keeps_each_client_on_one_replica() -> None:
+    """Every request of a client, initialize included, hashes the same (its address), so its sessions
+    find the replica that issued them (tests/test_scale_out.py runs it through a real nginx)."""
+    objs = k8s_objects("ingress-nginx")
+    ing = objs["Ingress"]
+    notes = ing["metadata"]["annotations"]
+    assert notes["nginx.ingress.kubernetes.io/upstream-hash-by"] == "$remote_addr"
+    assert not any("session" in key.lower() for key in notes.values())  # never the session header: see ingress.yaml
+    # ... which must be the client's: the controller keeps source addresses
+    values = load_yaml(K8S / "ingress-nginx" / "ingress-nginx-values.yaml")
+    assert values["controller"]["service"]["externalTrafficPolicy"] == "Local"
+    args = gateway_container(objs["Deployment"])["args"]
+    longest_call = float(arg_value(args, "--max-timeout")) + float(arg_value(args, "--deadline-grace"))
+    assert float(notes["nginx.ingress.kubernetes.io/proxy-read-timeout"]) > longest_call
+    assert float(notes["nginx.ingress.kubernetes.io/proxy-send-timeout"]) > longest_call
+    assert notes["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"  # SSE
+    body = notes["nginx.ingress.kubernetes.io/proxy-body-size"]
+    assert body.endswith("m") and int(body[:-1]) * MIB >= int(arg_value(args, "--max-message-size") or 16 * MIB)
+    # only /mcp, to the Service's port
+    (rule,) = ing["spec"]["rules"]
+    (path,) = rule["http"]["paths"]
+    assert (path["path"], path["pathType"]) == ("/mcp", "Exact")
+    assert path["backend"]["service"] == {"name": objs["Service"]["metadata"]["name"],
+                                          "port": {"name": objs["Service"]["spec"]["ports"][0]["name"]}}
+
+
+# ---- histogram buckets -------------------------------------------------------------------
+BUCKETS = {DURATION: CALL_DURATION_BUCKETS, "sandbox_queue_wait_seconds": QUEUE_WAIT_BUCKETS}
+
+
+def test_histogram_buckets_start_below_a_millisecond() -> None:
+    for metric, buckets in BUCKETS.items():
+        assert list(buckets) == sorted(set(buckets)), metric
+        assert [b for b in buckets if b < 0.001][:3] in ([0.00025, 0.0005, 0.00075], [0.0001, 0.00025, 0.0005]), metric
+        assert buckets[-1] >= MAX_TIMEOUT, f"{metric}: a call may take up to --max-timeout"
+
+
+def test_thresholds_on_quantiles_are_bucket_bounds() -> None:
+    """A quantile compared against a number in an alert is exact only at a bucket bound (between two,
+    histogram_quantile interpolates): every threshold is one."""
+    checked = 0
+    for name, expr in rule_exprs(PROM / "alerts.yml"):
+        m = re.search(r"histogram_quantile\([^,]+,.*?\b(\w+)_bucket\b.*\)\s*>\s*([0-9.]+)\s*$", expr, re.S)
+        if m:
+            metric, threshold = m.group(1), float(m.group(2))
+            assert threshold in BUCKETS[metric], f"{name}: {threshold} is not a bucket bound of {metric}"
+            checked += 1
+    assert checked >= 2
+
+
+def test_promtool_tests_use_real_buckets() -> None:
+    for path in sorted((PROM / "tests").glob("*.yml")):
+        for test in load_yaml(path)["tests"]:
+            for series in test.get("input_series", []):
+                m = re.match(r"(\w+)_bucket\{.*le=\"([^\"]+)\"", series["series"])
+                if m:
+                    le = m.group(2)
+                    assert le == "+Inf" or float(le) in BUCKETS[m.group(1)], (path.name, series["series"])
+
+
+def test_the_buckets_are_documented() -> None:
+    docs = (ROOT / "docs" / "operations.md").read_text()
+    for metric, buckets in BUCKETS.items():
+        listed = ", ".join(f"{b:g}" for b in buckets)
+        assert f"`{metric}`: {listed} s" in docs, f"docs/operations.md must list `{metric}`: {listed} s"
 
 
 # ---- metric names ------------------------------------------------------------------------
@@ -581,6 +807,16 @@ def test_dashboard_panels() -> None:
         assert metric in by_metric, f"no panel shows {metric}"
 
 
+def test_dashboard_shows_durations_to_the_bucket_resolution() -> None:
+    """Panels of histogram quantiles are in seconds with Grafana's own scaling (so 0.4 ms reads 400 µs);
+    a fixed number of decimals would round the sub-millisecond buckets away."""
+    panels = [p for p in dashboard()["panels"] if any("_bucket" in t["expr"] for t in p.get("targets", []))]
+    assert len(panels) >= 2
+    for p in panels:
+        defaults = p["fieldConfig"]["defaults"]
+        assert defaults["unit"] == "s" and "decimals" not in defaults, p["title"]
+
+
 def test_dashboard_datasource_is_provisioned() -> None:
     dash = dashboard()
     (var,) = [v for v in dash["templating"]["list"] if v["type"] == "datasource"]
@@ -612,8 +848,17 @@ def test_promtool_check_rules() -> None:
     _run([_promtool(), "check", "rules", str(PROM / "alerts.yml"), str(PROM / "recording.yml")])
 
 
-def test_promtool_check_config() -> None:
-    _run([_promtool(), "check", "config", str(PROM / "prometheus.yml")])
+def test_promtool_check_config(tmp_path: Path) -> None:
+    # promtool also checks that the token file exists: the one compose mounts is given a stand-in here
+    config = load_yaml(PROM / "prometheus.yml")
+    (job,) = [j for j in config["scrape_configs"] if j["job_name"] == "sandbox-gateway"]
+    token = tmp_path / "gateway_token"
+    token.write_text("a-token\n")
+    job["authorization"]["credentials_file"] = str(token)
+    for name in config["rule_files"]:
+        shutil.copy(PROM / name, tmp_path / name)
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
+    _run([_promtool(), "check", "config", str(tmp_path / "prometheus.yml")])
 
 
 def test_promtool_rule_unit_tests() -> None:

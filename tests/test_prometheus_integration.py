@@ -3,7 +3,9 @@
 Needs the ``prometheus`` server binary on PATH (Debian/Ubuntu: ``apt-get install
 prometheus``); skipped without it.  The Prometheus started here also loads the
 repository's alert and recording rules, so a rule file that the real server refuses
-fails this test too.
+fails this test too.  The gateway listens on every address, as in its container, so
+/metrics needs the token: Prometheus sends it with the ``authorization`` scrape setting
+deploy/prometheus/prometheus.yml uses, and a job without it is refused.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "deploy" / "prometheus"
 LISTENING = re.compile(r"sandbox-gateway listening on ws://(?P<host>[^\s:/]+|\[[^\]]+\]):(?P<port>\d+)/mcp")
 N_CALLS = 3
+TOKEN = "prometheus-test-token-7d2a"
 START_TIMEOUT = 30.0
 SCRAPE_DEADLINE = 60.0
 
@@ -65,9 +68,12 @@ def stop(proc: subprocess.Popen[Any], timeout: float = 15.0) -> None:
         proc.wait(5)
 
 
-def http_get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
+def http_get(url: str, timeout: float = 5.0, token: str | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
             return resp.status, resp.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
@@ -83,10 +89,10 @@ class Gateway:
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.stdout: list[str] = []
         env = dict(os.environ)
-        env.pop("SANDBOX_GATEWAY_TOKEN", None)
+        env["SANDBOX_GATEWAY_TOKEN"] = TOKEN
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
         env["PYTHONUNBUFFERED"] = "1"
-        cmd = [sys.executable, "-m", "gateway", "--port", "0", "--no-auth", "--workers", "2"]
+        cmd = [sys.executable, "-m", "gateway", "--host", "0.0.0.0", "--port", "0", "--workers", "2"]
         cmd += ["--workspace", str(workspace)]
         with self.stderr_path.open("wb") as stderr:
             self.proc = subprocess.Popen(
@@ -175,17 +181,22 @@ async def mcp_calls(uri: str, n: int) -> list[dict[str, Any]]:
 
 def write_prometheus_config(path: Path, target: str) -> None:
     # JSON is YAML; no pyyaml needed here
+    token_file = path.parent / "gateway_token"
+    token_file.write_text(TOKEN + "\n")
+    job = {
+        "metrics_path": "/metrics",
+        "scrape_interval": "1s",
+        "scrape_timeout": "1s",
+        "static_configs": [{"targets": [target]}],
+    }
     config = {
         "global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
         "rule_files": [str(RULES / "alerts.yml"), str(RULES / "recording.yml")],
         "scrape_configs": [
-            {
-                "job_name": "sandbox-gateway",
-                "metrics_path": "/metrics",
-                "scrape_interval": "1s",
-                "scrape_timeout": "1s",
-                "static_configs": [{"targets": [target]}],
-            }
+            # as deploy/prometheus/prometheus.yml: the token from a file
+            {"job_name": "sandbox-gateway", **job,
+             "authorization": {"type": "Bearer", "credentials_file": str(token_file)}},
+            {"job_name": "without-token", **job},
         ],
     }
     path.write_text(json.dumps(config, indent=2))
@@ -209,7 +220,8 @@ def test_prometheus_scrapes_gateway(tmp_path: Path) -> None:
     prom_log = tmp_path / "prometheus.log"
     try:
         host, port = gateway.wait_listening()
-        http_host = f"[{host}]" if ":" in host else host
+        assert host == "0.0.0.0"
+        http_host = "127.0.0.1"  # a listener on every address, reached through loopback
         gw_http = f"http://{http_host}:{port}"
 
         # the gateway answers its health endpoints and serves metrics on the same port
@@ -223,15 +235,16 @@ def test_prometheus_scrapes_gateway(tmp_path: Path) -> None:
                 )
             time.sleep(0.2)
 
-        results = asyncio.run(mcp_calls(f"ws://{http_host}:{port}/mcp", N_CALLS))
+        results = asyncio.run(mcp_calls(f"ws://127.0.0.1:{port}/mcp?token={TOKEN}", N_CALLS))
         for res in results:
             assert not res.get("isError"), res
             text = "".join(c.get("text", "") for c in res.get("content", []) if c.get("type") == "text")
             assert "hi" in text, res
 
-        status, body = http_get(f"{gw_http}/metrics")
+        assert http_get(f"{gw_http}/metrics")[0] == 401
+        status, body = http_get(f"{gw_http}/metrics", token=TOKEN)
         assert status == 200
-        assert b"sandbox_tool_call_duration_seconds_count" in body
+        assert b"sandbox_tool_call_duration_seconds_count" in body and b"_created" not in body
 
         # a real Prometheus scraping the gateway every second
         prom_port = free_port()
@@ -285,6 +298,12 @@ def test_prometheus_scrapes_gateway(tmp_path: Path) -> None:
 
         up = prom_query(base, 'up{job="sandbox-gateway"}')
         assert [float(s["value"][1]) for s in up] == [1.0], up
+        # a scrape without the token is refused (401): the target is down for Prometheus
+        refused: list[dict[str, Any]] = []
+        while time.monotonic() < deadline and not refused:
+            refused = prom_query(base, 'up{job="without-token"}')
+            time.sleep(0.2)
+        assert [float(s["value"][1]) for s in refused] == [0.0], refused
         # the rule files loaded by the real server
         status, body = http_get(f"{base}/api/v1/rules")
         assert status == 200

@@ -4,6 +4,9 @@
     python sdk2_client.py legacy URL TOKEN   initialize, list, bash (progress), cancellation,
                                              tools/list_changed after a managed server starts, end
     python sdk2_client.py auto URL TOKEN     2026-07-28: discover, list, bash with a session handle
+    python sdk2_client.py drain-legacy|drain-auto URL TOKEN COMMAND
+                                             one bash call of COMMAND (the test stops the gateway while
+                                             it runs) and what came of it: the text, or the error
 
 Prints one JSON object with what it saw; the test asserts on it.
 """
@@ -95,6 +98,20 @@ async def modern(url: str, token: str) -> dict[str, Any]:
     return out
 
 
+async def drain(url: str, token: str, mode: str, command: str) -> dict[str, Any]:
+    """One call while the gateway drains: its result must come back, and the client must end cleanly."""
+    out: dict[str, Any] = {}
+    try:
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+        async with http, Client(streamable_http_client(url, http_client=http), mode=mode) as client:  # type: ignore[arg-type]
+            out["protocol"] = client.protocol_version
+            result = await client.call_tool("bash", {"command": command})
+            out["text"] = result.content[0].text  # type: ignore[union-attr]
+    except BaseException as exc:  # reported to the test, which asserts there was none
+        out["error"] = repr(exc)[:2000]
+    return out
+
+
 # A minimal stdio MCP server for the list_changed check, written with the SDK's 1.x-compatible
 # low-level wire format by hand (no dependency in the gateway's environment).
 SERVER = r'''
@@ -119,7 +136,10 @@ for line in sys.stdin:
 
 def main() -> None:
     mode, url, token = sys.argv[1:4]
-    out = anyio.run(legacy if mode == "legacy" else modern, url, token)
+    if mode.startswith("drain-"):
+        out = anyio.run(drain, url, token, mode.removeprefix("drain-"), sys.argv[4])
+    else:
+        out = anyio.run(legacy if mode == "legacy" else modern, url, token)
     print(json.dumps(out))
 
 
