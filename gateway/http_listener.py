@@ -123,6 +123,9 @@ class GatedHttpProtocol(HttpToolsProtocol):
         if self._drop_reply is not None or self._lingering:
             return
         self._unset_keepalive_if_required()
+        # Only bytes read while a head was being read count toward its limit: the chunk that ends a
+        # large body (the parser then waits for the next head) is body, not head.
+        in_head = self._reading_head
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -133,7 +136,7 @@ class GatedHttpProtocol(HttpToolsProtocol):
         except httptools.HttpParserError as exc:
             self._unparsable(exc)
             return
-        if self._reading_head:
+        if self._reading_head and in_head:
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD_BYTES:
                 self._too_large = 431
