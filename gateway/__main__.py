@@ -118,7 +118,7 @@ def check_descriptor_budget(cfg: GatewayConfig, limit: int) -> None:
     event loop would drop queued connections, legitimate ones included, instead of the gate choosing."""
     workers = cfg.workers + cfg.spare_workers + (0 if cfg.no_mcp_servers else 1)
     needed = descriptors_needed(max_sessions=cfg.max_sessions, max_pending=cfg.max_pending_connections,
-                                workers=workers, http_connections=cfg.max_http_connections)
+                                workers=workers, http_connections=cfg.max_http_connections + cfg.max_transfers)
     if limit != resource.RLIM_INFINITY and needed > limit:
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         sys.exit(f"sandbox-gateway: --max-sessions {cfg.max_sessions}, --max-http-connections "

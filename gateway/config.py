@@ -69,6 +69,15 @@ class GatewayConfig:
     mcp_health_interval: float = 30.0
     mcp_max_line_bytes: int = 16 * MIB
     mcp_start_timeout: float = 30.0
+    # files in and out: upload/download tools, /files, MCP resources
+    max_upload_bytes: int = 8 * MIB
+    max_download_bytes: int = 8 * MIB
+    max_put_bytes: int = 4 * 1024 * MIB
+    max_transfers: int = 16
+    transfer_idle_timeout: float = 30.0
+    resources: bool = True
+    max_resource_subscriptions: int = 100
+    max_resource_watches: int = 1024
 
 
 _Number = TypeVar("_Number", int, float)
@@ -216,6 +225,28 @@ def build_parser() -> argparse.ArgumentParser:
     mcp.add_argument("--mcp-start-timeout", type=_positive(float), default=30.0, metavar="S",
                      help="time a server gets to start, connect, initialize and list its tools "
                      "(default %(default)s)")
+    files = ap.add_argument_group("files in and out (upload and download tools, PUT/GET /files/<path>, MCP resources)")
+    files.add_argument("--max-upload-bytes", type=_positive(int), default=8 * MIB, metavar="BYTES",
+                       help="largest file the upload tool takes (decoded; its base64 must fit --max-message-size; "
+                       "default 8 MiB)")
+    files.add_argument("--max-download-bytes", type=_positive(int), default=8 * MIB, metavar="BYTES",
+                       help="largest file download embeds as a blob (larger ones get a resource_link to GET /files) "
+                       "and resources/read returns (default 8 MiB)")
+    files.add_argument("--max-put-bytes", type=_positive(int), default=4 * 1024 * MIB, metavar="BYTES",
+                       help="largest PUT /files body; larger ones get 413 before anything is written (default 4 GiB)")
+    files.add_argument("--max-transfers", type=_positive(int), default=16, metavar="N",
+                       help="PUT and GET /files transfers at once; more get 503 (default %(default)s)")
+    files.add_argument("--transfer-idle-timeout", type=_positive(float), default=30.0, metavar="S",
+                       help="a /files transfer that moves no byte for this long is cut: a stalled upload is "
+                       "discarded, a download whose client stops reading is closed (default %(default)s)")
+    files.add_argument("--resources", action=argparse.BooleanOptionalAction, default=True,
+                       help="offer the workspace's files as MCP resources (file:///{path}), with subscriptions "
+                       "(default: on)")
+    files.add_argument("--max-resource-subscriptions", type=_positive(int), default=100, metavar="N",
+                       help="resources one session may subscribe to (default %(default)s)")
+    files.add_argument("--max-resource-watches", type=_positive(int), default=1024, metavar="N",
+                       help="directories the gateway watches (inotify) for every session's subscriptions together "
+                       "(default %(default)s)")
     ap.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR (default %(default)s)")
     ap.add_argument("--log-format", choices=("text", "json"), default="text", help="log line format")
     return ap
@@ -225,6 +256,9 @@ def parse_config(argv: list[str] | None = None) -> GatewayConfig:
     ns = build_parser().parse_args(argv)
     if ns.max_timeout < ns.default_timeout:
         raise SystemExit("sandbox-gateway: --default-timeout must not exceed --max-timeout")
+    if 4 * ((ns.max_upload_bytes + 2) // 3) + 4096 > ns.max_message_size:
+        raise SystemExit(f"sandbox-gateway: --max-upload-bytes {ns.max_upload_bytes} does not fit --max-message-size "
+                         f"{ns.max_message_size} once base64-encoded (4/3 of it, plus the call's JSON)")
     values = vars(ns)
     values["allowed_origins"] = tuple(values["allowed_origins"])
     return GatewayConfig(**values)

@@ -38,9 +38,11 @@ from gateway.mcp import McpSession
 from gateway.mcp_servers import McpServers
 from gateway.metrics import Metrics
 from gateway.pool import WorkerPool
+from gateway.resources import WorkspaceResources
 from gateway.services import Services
 from gateway.sessions import Sessions
 from gateway.streamable_http import StreamableHttp
+from shared.transfer_tools import FILES_PREFIX
 
 __all__ = ["Gateway", "StartupError", "generate_token", "is_loopback", "run"]
 
@@ -66,6 +68,8 @@ class Gateway:
         self.metrics.max_sessions.set(cfg.max_sessions)
         self.pool = WorkerPool(cfg, self.metrics, isolation, run_as)
         self.services = Services(cfg, self.metrics, self.pool)
+        if cfg.resources:
+            self.services.resources = WorkspaceResources(self.services)
         self.sessions = Sessions(self.services)
         self.mcp_servers = McpServers(self.services, lambda: self.sessions.broadcast(LIST_CHANGED))
         self.listener = Listener(cfg, self.metrics)
@@ -122,8 +126,9 @@ class Gateway:
             self.pool.update_gauges()
             self.metrics.pending_connections.set(self.listener.pending)
             return plain_response(200, self.metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
-        if path not in ("/status", "/mcp"):
-            return text_response(404, "not found: the MCP endpoint is /mcp; also /metrics /healthz /readyz /status\n")
+        if path not in ("/status", "/mcp") and not path.startswith(FILES_PREFIX):
+            return text_response(404, "not found: the MCP endpoint is /mcp; also /files/<path> /metrics /healthz "
+                                      "/readyz /status\n")
         try:
             supplied = supplied_token(one_header(headers("Authorization"), "Authorization"), query)
             origin = one_header(headers("Origin"), "Origin")
@@ -319,6 +324,9 @@ class Gateway:
                 async with asyncio.timeout(5):
                     await self.ws_server.wait_closed()
         await self.mcp_servers.close()
+        if self.services.resources is not None:
+            self.services.resources.watcher.close()
+        self.http.files.close()
         await self.pool.close()
         if self._sweeper is not None:
             self._sweeper.cancel()
