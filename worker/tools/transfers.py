@@ -198,7 +198,7 @@ def _download(args: DownloadArgs, ctx: FileToolContext, stop: threading.Event) -
         f"{head}; {why}: fetch it with GET {url} on this gateway, with the same token "
         f"(curl -H 'Authorization: Bearer TOKEN' -o NAME http://HOST:PORT{url})", structured=structured,
         content=[{"type": "resource_link", "uri": uri, "name": shown, "mimeType": mime, "size": read,
-                  "description": f"{read} bytes; GET {url} on the gateway (same token)"}])
+                  "description": f"fetch it with GET {url} from the gateway (same token)"}])
 
 
 def _read_up_to(fd: int, limit: int) -> bytes:
