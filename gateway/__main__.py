@@ -151,6 +151,10 @@ def main(argv: list[str] | None = None) -> None:
     if cfg.no_auth and not is_loopback(cfg.host):
         sys.exit(f"sandbox-gateway: refusing --no-auth on non-loopback address {cfg.host!r}: anyone who can "
                  "reach it could run commands. Use --token (or SANDBOX_GATEWAY_TOKEN).")
+    if 4 * ((cfg.max_upload_bytes + 2) // 3) + 4096 > cfg.max_message_size:
+        logging.getLogger("gateway").warning(
+            "--max-upload-bytes %d is more than fits --max-message-size %d once base64-encoded: larger uploads are "
+            "refused as too large a message (use PUT /files for them)", cfg.max_upload_bytes, cfg.max_message_size)
     fd_before, fd_limit = raise_descriptor_limit()
     check_descriptor_budget(cfg, fd_limit)
     check_listen_backlog(cfg.listen_backlog)

@@ -227,8 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default %(default)s)")
     files = ap.add_argument_group("files in and out (upload and download tools, PUT/GET /files/<path>, MCP resources)")
     files.add_argument("--max-upload-bytes", type=_positive(int), default=8 * MIB, metavar="BYTES",
-                       help="largest file the upload tool takes (decoded; its base64 must fit --max-message-size; "
-                       "default 8 MiB)")
+                       help="largest file the upload tool takes (decoded; its base64 must also fit "
+                       "--max-message-size; default 8 MiB)")
     files.add_argument("--max-download-bytes", type=_positive(int), default=8 * MIB, metavar="BYTES",
                        help="largest file download embeds as a blob (larger ones get a resource_link to GET /files) "
                        "and resources/read returns (default 8 MiB)")
@@ -256,9 +256,6 @@ def parse_config(argv: list[str] | None = None) -> GatewayConfig:
     ns = build_parser().parse_args(argv)
     if ns.max_timeout < ns.default_timeout:
         raise SystemExit("sandbox-gateway: --default-timeout must not exceed --max-timeout")
-    if 4 * ((ns.max_upload_bytes + 2) // 3) + 4096 > ns.max_message_size:
-        raise SystemExit(f"sandbox-gateway: --max-upload-bytes {ns.max_upload_bytes} does not fit --max-message-size "
-                         f"{ns.max_message_size} once base64-encoded (4/3 of it, plus the call's JSON)")
     values = vars(ns)
     values["allowed_origins"] = tuple(values["allowed_origins"])
     return GatewayConfig(**values)

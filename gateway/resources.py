@@ -45,13 +45,13 @@ import os
 import secrets
 import struct
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
+from gateway.config import GatewayConfig
 from gateway.errors import GatewayError, InvalidParams, LimitExceeded, Overloaded, ResourceNotFound
-from gateway.services import Services
-from gateway.transfers import close_quietly
+from gateway.transfers import FilesChannel, close_quietly
 from shared import protocol as p
 from shared.transfer_tools import URI_PREFIX, files_url, path_of_uri, resource_uri
 
@@ -70,6 +70,22 @@ TEMPLATE = {
 }
 
 Notify = Callable[[str], None]
+
+
+class _Pool(Protocol):
+    def files_channel(self) -> FilesChannel | None: ...
+
+
+class Shared(Protocol):
+    """What resources need of the gateway's ``Services`` (not imported: services names this module)."""
+
+    @property
+    def cfg(self) -> GatewayConfig: ...
+
+    @property
+    def pool(self) -> _Pool: ...
+
+    def next_call_id(self) -> int: ...
 
 _IN_MODIFY, _IN_ATTRIB, _IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 _IN_MOVED_FROM, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x40, 0x80, 0x100, 0x200
@@ -96,7 +112,7 @@ def _refusal(reply: p.FromFiles, uri: str) -> GatewayError:
 class WorkspaceResources:
     """resources/* for every session (made by the gateway when ``--resources`` is on)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Shared) -> None:
         self.services = services
         self.cfg = services.cfg
         self._key = secrets.token_bytes(32)  # signs cursors; a restart invalidates them, as it should
