@@ -102,7 +102,8 @@ class _Connection:
 
 
 class FilesEndpoint:
-    """Serves ``/files/<path>``; owns the threads that do its disk I/O."""
+    """Serves ``/files/<path>``; owns the threads that do its disk I/O (they live as long as the process:
+    a transfer still running at shutdown ends with it)."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -110,17 +111,12 @@ class FilesEndpoint:
         self.active = 0
         self._io = ThreadPoolExecutor(max_workers=IO_THREADS, thread_name_prefix="files-io")
 
-    def close(self) -> None:
-        self._io.shutdown(wait=False, cancel_futures=True)
-
     async def __call__(self, conn: Any, scope: dict[str, Any], receive: Receive, send: Send,
                        headers: Headers) -> None:
         method = scope["method"]
         if method not in ("GET", "HEAD", "PUT"):
-            await _reply(send, 405, "method not allowed: /files/<path> takes GET, HEAD and PUT",
-                         [(b"allow", b"GET, HEAD, PUT")])
-            if method in ("POST", "PATCH"):
-                conn.linger()
+            await _reply_and_end(conn, send, 405, "method not allowed: /files/<path> takes GET, HEAD and PUT",
+                                 [(b"allow", b"GET, HEAD, PUT")])
             return
         raw = scope.get("raw_path") or scope["path"].encode()
         encoded = raw[len(FILES_PREFIX):]
@@ -160,9 +156,10 @@ class FilesEndpoint:
 
     async def _refuse(self, conn: Any, send: Send, method: str, status: int, text: str,
                       extra: list[tuple[bytes, bytes]] | None = None) -> None:
-        await _reply(send, status, text, extra)
-        if method == "PUT":
-            conn.linger()  # the body may still be coming: half-close and discard it, as /mcp does at 413
+        if method == "PUT":  # its body may still be coming: the connection ends (_reply_and_end)
+            await _reply_and_end(conn, send, status, text, extra)
+        else:
+            await _reply(send, status, text, extra)
 
     async def _open(self, channel: FilesChannel, msg: p.ToFiles, until_done: bool = False
                     ) -> tuple[p.FromFiles, int | None, asyncio.Future[p.TransferDone] | None]:
@@ -368,8 +365,8 @@ class FilesEndpoint:
                 body = message.get("body", b"")
                 total += len(body)
                 if total > limit:
-                    await _reply(send, 413, f"request body over --max-put-bytes={limit} bytes; nothing was written")
-                    conn.linger()
+                    await _reply_and_end(conn, send, 413, f"request body over --max-put-bytes={limit} bytes; nothing "
+                                                          "was written")
                     return None
                 buf += body
                 more = message.get("more_body", False)
@@ -386,8 +383,8 @@ class FilesEndpoint:
                 writing = None
         except OSError as exc:
             status = 507 if exc.errno in (28, 122) else 500  # ENOSPC, EDQUOT
-            await _reply(send, status, f"the upload could not be written: {exc.strerror or exc}; nothing was written")
-            conn.linger()
+            await _reply_and_end(conn, send, status, f"the upload could not be written: {exc.strerror or exc}; "
+                                                     "nothing was written")
             return None
         finally:
             if writing is not None:  # a failure or a cancellation while a write runs: let it end first
@@ -421,12 +418,32 @@ async def _reply(send: Send, status: int, text: str, extra: list[tuple[bytes, by
 
 
 async def _reply_bytes(send: Send, status: int, body: bytes, content_type: str,
-                       extra: list[tuple[bytes, bytes]] | None = None) -> None:
+                       extra: list[tuple[bytes, bytes]] | None = None, after_head: Callable[[], None] | None = None
+                       ) -> None:
     headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *_SAFE]
     if extra:
         headers += extra
     await send({"type": "http.response.start", "status": status, "headers": headers})
+    if after_head is not None:
+        after_head()
     await send({"type": "http.response.body", "body": body})
+
+
+async def _reply_and_end(conn: Any, send: Send, status: int, text: str,
+                         extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    """Answer a request whose body is still coming, and end the connection the way HTTP servers do
+    (nginx's lingering close): ``Connection: close`` tells the client not to send another request on
+    it, and the rest of the body is read and dropped until the client closes (``conn.linger``) rather
+    than reset unread, which could destroy this answer on its way.  uvicorn would close at once on that
+    header, so it is told to keep the connection once the head is written."""
+
+    def keep_reading() -> None:
+        if conn.cycle is not None:
+            conn.cycle.keep_alive = True
+
+    await _reply_bytes(send, status, f"{status}: {text}\n".encode("utf-8", "replace"), "text/plain; charset=utf-8",
+                       [*(extra or []), (b"connection", b"close")], keep_reading)
+    conn.linger()
 
 
 async def _cut(conn: Any, watcher: _Connection) -> None:

@@ -326,7 +326,6 @@ class Gateway:
         await self.mcp_servers.close()
         if self.services.resources is not None:
             self.services.resources.watcher.close()
-        self.http.files.close()
         await self.pool.close()
         if self._sweeper is not None:
             self._sweeper.cancel()

@@ -230,6 +230,28 @@ def test_an_interrupted_or_stalled_upload_leaves_nothing_behind(base: Path) -> N
         assert (ws / "target.bin").read_bytes() == b"old content"
 
 
+def test_a_full_disk_gets_507_and_leaves_nothing(base: Path) -> None:
+    small = base / "ws" / "small"
+    small.mkdir()
+    # mounted before the start: workers live in mount namespaces of their own, copied when they start
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0777", "tmpfs", str(small)], check=True)
+    try:
+        with gateway(base) as gw:
+            async def main() -> None:
+                async with client() as c:
+                    full = await c.put(url(gw, "small/deep/big.bin"), content=b"f" * (3 * MIB))
+                    assert full.status_code == 507 and "nothing was written" in full.text, full.text
+                    fits = await c.put(url(gw, "small/deep/ok.bin"), content=b"k" * 1000)
+                    assert fits.status_code == 201  # O_TMPFILE works on tmpfs too
+
+            run(main())
+            assert listing(small) == ["deep", "deep/ok.bin"]
+            assert int(subprocess.run(["df", "--output=used", "-k", str(small)], capture_output=True, text=True
+                                      ).stdout.split()[-1]) < 100  # the 2 MB written before ENOSPC were freed
+    finally:
+        subprocess.run(["umount", "-l", str(small)], check=False)
+
+
 # ---- slow and greedy clients ---------------------------------------------------------------------
 
 
