@@ -110,6 +110,9 @@ class FilesEndpoint:
         self.cfg = services.cfg
         self.active = 0
         self._io = ThreadPoolExecutor(max_workers=IO_THREADS, thread_name_prefix="files-io")
+        # a PUT's sha256, beside its writes: hashing costs as much as writing, so the two run at once (one
+        # thread keeps each upload's chunks in order: a transfer waits for its chunk before the next)
+        self._hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="files-sha256")
 
     async def __call__(self, conn: Any, scope: dict[str, Any], receive: Receive, send: Send,
                        headers: Headers) -> None:
@@ -351,7 +354,7 @@ class FilesEndpoint:
         hasher = hashlib.sha256()
         buf = bytearray()
         total = offset = 0
-        writing: asyncio.Future[None] | None = None
+        writing: asyncio.Future[Any] | None = None
         try:
             while True:
                 try:
@@ -374,7 +377,8 @@ class FilesEndpoint:
                     if writing is not None:
                         await writing
                     chunk, buf = buf, bytearray()
-                    writing = loop.run_in_executor(self._io, _write_at, fd, chunk, offset, hasher)
+                    writing = asyncio.gather(loop.run_in_executor(self._io, _write_at, fd, chunk, offset),
+                                             loop.run_in_executor(self._hashing, hasher.update, chunk))
                     offset += len(chunk)
                 if not more:
                     break
@@ -393,13 +397,12 @@ class FilesEndpoint:
         return total, hasher.hexdigest()
 
 
-def _write_at(fd: int, data: bytearray, offset: int, hasher: Any) -> None:
+def _write_at(fd: int, data: bytearray, offset: int) -> None:
     view = memoryview(data)
     while view:
         written = os.pwrite(fd, view, offset)
         view = view[written:]
         offset += written
-    hasher.update(data)
 
 
 def _failure(reply: p.FromFiles) -> tuple[int, str]:
