@@ -517,7 +517,14 @@ class StreamableHttp:
             (b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"), *extra]})
         final = False
         while not final:
-            item = await exchange.queue.get()
+            try:
+                # a long call's progress, or a subscriptions/listen stream, may be quiet for long: a comment
+                # now and then keeps proxies from taking the stream for dead (as on the GET stream)
+                async with asyncio.timeout(KEEPALIVE_INTERVAL):
+                    item = await exchange.queue.get()
+            except TimeoutError:
+                await send({"type": "http.response.body", "body": b": keepalive\n\n", "more_body": True})
+                continue
             if exchange.gone:
                 return
             data, final = item

@@ -4,10 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   # promtool/prometheus for the deploy tests, ripgrep for grep parity (those tests skip with a message
-  # without them); gcc builds the shell zygote's bash builtin (its tests fail without it)
-  if ! command -v promtool >/dev/null || ! command -v rg >/dev/null || ! command -v cc >/dev/null; then
+  # without them); gcc builds the shell zygote's bash builtin (its tests fail without it); curl drives the
+  # /files transfers of tests/test_files_gateway.py
+  if ! command -v promtool >/dev/null || ! command -v rg >/dev/null || ! command -v cc >/dev/null \
+      || ! command -v curl >/dev/null; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus ripgrep gcc libc6-dev \
-      >/dev/null) || echo "warning: apt-get could not install prometheus/ripgrep/gcc"
+      curl >/dev/null) || echo "warning: apt-get could not install prometheus/ripgrep/gcc/curl"
   fi
 fi
 python3 -m venv .venv

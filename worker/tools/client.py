@@ -9,6 +9,10 @@ worker's ``Reaper`` (which reaps every child with ``waitpid(-1)``), never from a
 While the helper lives its pid is in the worker's ``owned`` set, so the orphan sweeps of bash calls
 leave it alone.  When it dies, every call in flight on it is answered at once with an error result
 that says so, and the next call starts a new helper.
+
+It also forwards the gateway's files channel requests (``forward``) and hands their answers, with the
+descriptor an ``Opened`` carries, to ``on_files_reply`` (``worker.files_relay``); a request the helper
+dies before answering is answered ``Refused`` 503 here.
 """
 
 from __future__ import annotations

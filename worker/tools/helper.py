@@ -15,7 +15,10 @@ The worker starts it (``FileHelper.start`` in worker/tools/client.py) as
 
 Then it says ``FileHelperReady`` and serves: length-prefixed msgpack frames (``shared.framing``,
 messages in ``shared.protocol``) over the socket, ``FileCall`` and ``FileCancel`` in, one
-``FileResult`` per ``FileCall`` out.  Calls run concurrently on up to MAX_THREADS threads, started as
+``FileResult`` per ``FileCall`` out; and the gateway's files channel requests, relayed by the worker
+(``OpenRead``, ``OpenWrite``, ``CommitWrite``, ``CloseTransfer``, ``OpenWatch``, ``ListFiles``: see
+``worker.tools.transfers``), each answered once, an ``Opened`` with the descriptor it opened beside the
+frame (``SCM_RIGHTS``).  Calls run concurrently on up to MAX_THREADS threads, started as
 calls arrive and ended after IDLE_THREAD_SECONDS without work: every thread is a task of the tool user
 and counts toward the RLIMIT_NPROC its shells get (``--limit-processes``), so an idle helper is one.
 A ``FileCancel`` sets the call's stop flag (a scan returns what it found, a running ``rg`` is
