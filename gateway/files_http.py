@@ -53,7 +53,8 @@ from shared.transfer_tools import FILES_PREFIX
 
 __all__ = ["CHUNK", "FilesEndpoint", "parse_range"]
 
-CHUNK = 1 << 20  # bytes per read or write of the descriptor; at most two are held per transfer
+CHUNK = 1 << 20  # bytes per read or write of the descriptor; at most two are held per transfer (and what
+# uvicorn holds for a request body: 64 KiB before it stops reading)
 IO_THREADS = 4
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
@@ -352,7 +353,8 @@ class FilesEndpoint:
         sha256, or None once answered (413, 507, ...) or the client left."""
         loop = asyncio.get_running_loop()
         hasher = hashlib.sha256()
-        buf = bytearray()
+        pieces: list[bytes] = []  # the body as it came, written with one pwritev a chunk (no copy to join them)
+        held = 0
         total = offset = 0
         writing: asyncio.Future[Any] | None = None
         try:
@@ -371,15 +373,18 @@ class FilesEndpoint:
                     await _reply_and_end(conn, send, 413, f"request body over --max-put-bytes={limit} bytes; nothing "
                                                           "was written")
                     return None
-                buf += body
+                if body:
+                    pieces.append(body)
+                    held += len(body)
                 more = message.get("more_body", False)
-                if len(buf) >= CHUNK or (not more and buf):
+                if held >= CHUNK or (not more and pieces):
                     if writing is not None:
                         await writing
-                    chunk, buf = buf, bytearray()
+                    chunk, pieces = pieces, []
                     writing = asyncio.gather(loop.run_in_executor(self._io, _write_at, fd, chunk, offset),
-                                             loop.run_in_executor(self._hashing, hasher.update, chunk))
-                    offset += len(chunk)
+                                             loop.run_in_executor(self._hashing, _hash, hasher, chunk))
+                    offset += held
+                    held = 0
                 if not more:
                     break
             if writing is not None:
@@ -397,12 +402,21 @@ class FilesEndpoint:
         return total, hasher.hexdigest()
 
 
-def _write_at(fd: int, data: bytearray, offset: int) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.pwrite(fd, view, offset)
-        view = view[written:]
+def _write_at(fd: int, pieces: list[bytes], offset: int) -> None:
+    views = [memoryview(piece) for piece in pieces]
+    while views:
+        written = os.pwritev(fd, views, offset)
         offset += written
+        while views and written >= len(views[0]):
+            written -= len(views[0])
+            views.pop(0)
+        if views and written:
+            views[0] = views[0][written:]
+
+
+def _hash(hasher: Any, pieces: list[bytes]) -> None:
+    for piece in pieces:
+        hasher.update(piece)
 
 
 def _failure(reply: p.FromFiles) -> tuple[int, str]:

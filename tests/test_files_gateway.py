@@ -252,6 +252,31 @@ def test_a_full_disk_gets_507_and_leaves_nothing(base: Path) -> None:
         subprocess.run(["umount", "-l", str(small)], check=False)
 
 
+def test_an_upload_whose_file_helper_dies_is_refused_and_leaves_nothing(base: Path) -> None:
+    ws = base / "ws"
+    (ws / "target.bin").write_bytes(b"old")
+    with gateway(base, workers=1) as gw:
+        async def main() -> bytes:
+            reader, writer = await asyncio.open_connection(gw.host, gw.port)
+            writer.write(f"PUT /files/target.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
+                         "Content-Length: 2000000\r\n\r\n".encode() + b"n" * MIB)
+            await writer.drain()
+            helpers = [pid for pid, role in _python_tree(gw).items() if role == "worker.tools.helper"]
+            await asyncio.sleep(0.3)  # the upload is open in it by now
+            for pid in helpers:
+                os.kill(pid, 9)
+            writer.write(b"n" * (2000000 - MIB))
+            await writer.drain()
+            async with asyncio.timeout(30 * SCALE):
+                answer = await reader.read(4096)
+            writer.close()
+            return answer
+
+        answer = run(main())
+        assert answer.startswith(b"HTTP/1.1 503 ") and b"send it again" in answer, answer
+        assert listing(ws) == ["target.bin"] and (ws / "target.bin").read_bytes() == b"old"
+
+
 # ---- slow and greedy clients ---------------------------------------------------------------------
 
 
@@ -557,5 +582,6 @@ def test_a_gigabyte_each_way_keeps_every_process_under_100_mb(base: Path) -> Non
                           "bash_p50_ms": round(sorted(probes)[len(probes) // 2] * 1000), "probes": len(probes)}))
         assert all(peak < 100 for peak in peaks.values()), peaks
         assert all(seconds < 1.0 for seconds in cpu.values()), cpu  # moving 2 GiB would cost seconds
-        assert len(probes) >= 5 and max(probes) < 0.5 * SCALE, sorted(probes)[-5:]
+        # bash's round trip goes through the worker's loop: a loop blocked by a transfer would hold it for seconds
+        assert len(probes) >= 5 and max(probes) < 0.25 * SCALE, sorted(probes)[-5:]
         assert (ws / "huge/one.bin").stat().st_size == size
