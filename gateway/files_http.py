@@ -123,8 +123,10 @@ class FilesEndpoint:
                                  [(b"allow", b"GET, HEAD, PUT")])
             return
         raw = scope.get("raw_path") or scope["path"].encode()
-        encoded = raw[len(FILES_PREFIX):]
-        path_bytes = unquote_to_bytes(encoded)
+        if not raw.startswith(FILES_PREFIX.encode()):  # "/%66iles/...": the prefix itself was encoded
+            await self._refuse(conn, send, method, 400, "bad request: percent-encode only the path after /files/")
+            return
+        path_bytes = unquote_to_bytes(raw[len(FILES_PREFIX):])
         if b"\0" in path_bytes:
             await self._refuse(conn, send, method, 400, "bad request: the path holds a NUL byte")
             return

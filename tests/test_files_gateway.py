@@ -149,6 +149,8 @@ def test_put_and_get_round_trip_with_ranges_conditions_and_every_refusal(base: P
                     r = await c.request(method, url(gw, path), content=b"body" if method == "PUT" else None)
                     assert r.status_code == status, (method, path, r.status_code, r.text)
                     assert r.text.startswith(f"{status}: ") and r.text.count("\n") == 1, r.text
+                encoded_prefix = await c.get(url(gw, "fresh.txt").replace("/files/", "/%66iles/"))
+                assert encoded_prefix.status_code == 400 and "after /files/" in encoded_prefix.text
                 too_long = await c.get(url(gw, "x" * 9000))
                 assert too_long.status_code == 414  # the request line: the listener's own limit
 
