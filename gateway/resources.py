@@ -23,8 +23,8 @@ through ``/proc/self/fd/N``.  The watch is on the directory, filtered by the fil
 the editing tools replace files by renaming a new one over them (a watch on the file's inode would
 see the first edit and then nothing); a directory watch sees writes in place, replacements, creation
 and deletion of the name alike.  A watched directory that is removed or moved is looked up again
-every ``RETRY_INTERVAL`` (so ``rm -rf build && mkdir build`` keeps its subscribers), as is a file
-whose directory does not exist yet.  Bounds: ``--max-resource-subscriptions`` per session,
+every ``RETRY_INTERVAL``, ``RETRY_BATCH`` a round (so ``rm -rf build && mkdir build`` keeps its
+subscribers), as is a file whose directory does not exist yet.  Bounds: ``--max-resource-subscriptions`` per session,
 ``--max-resource-watches`` directories in all (each inotify watch costs the kernel about 1 KiB and
 counts against ``fs.inotify.max_user_watches`` of the gateway's user); notifications for one
 subscription come at most every ``NOTIFY_INTERVAL`` (a file being written gets one now and one when
@@ -55,12 +55,13 @@ from gateway.transfers import FilesChannel, close_quietly
 from shared import protocol as p
 from shared.transfer_tools import URI_PREFIX, files_url, path_of_uri, resource_uri
 
-__all__ = ["NOTIFY_INTERVAL", "PAGE_SIZE", "RETRY_INTERVAL", "TEMPLATE", "Watcher", "WorkspaceResources"]
+__all__ = ["NOTIFY_INTERVAL", "PAGE_SIZE", "RETRY_BATCH", "RETRY_INTERVAL", "TEMPLATE", "Watcher", "WorkspaceResources"]
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 RETRY_INTERVAL = 2.0
+RETRY_BATCH = 64
 NOTIFY_INTERVAL = 0.1
 TEMPLATE = {
     "uriTemplate": URI_PREFIX + "{path}",
@@ -277,7 +278,9 @@ class Watcher:
         self._libc: Any = None
         self._dirs: dict[int, _Dir] = {}
         self._by_owner: dict[Hashable, dict[str, _Subscription]] = {}
-        self._unwatched: set[_Subscription] = set()
+        # subscriptions whose directory is missing, oldest first (a dict as an ordered set): looked up
+        # again every RETRY_INTERVAL, at most RETRY_BATCH a round, so many of them cost the helpers little
+        self._unwatched: dict[_Subscription, None] = {}
         self._retry: asyncio.TimerHandle | None = None
         self._retrying = False
 
@@ -308,7 +311,7 @@ class Watcher:
             self._forget(sub)
             raise
         if not found:
-            self._unwatched.add(sub)
+            self._unwatched[sub] = None
             self._arm_retry()
 
     async def _resolve(self, sub: _Subscription) -> bool:
@@ -365,7 +368,7 @@ class Watcher:
             del mine[sub.uri]
             if not mine:
                 del self._by_owner[sub.owner]
-        self._unwatched.discard(sub)
+        self._unwatched.pop(sub, None)
         if sub.timer is not None:
             sub.timer.cancel()
             sub.timer = None
@@ -439,7 +442,7 @@ class Watcher:
         for subs in directory.names.values():
             for sub in subs:
                 sub.dir = None
-                self._unwatched.add(sub)
+                self._unwatched[sub] = None
         directory.names.clear()
         self._arm_retry()
 
@@ -484,16 +487,19 @@ class Watcher:
         self._arm_retry()
 
     async def _retry_all(self) -> None:
-        for sub in list(self._unwatched):
+        for sub in list(self._unwatched)[:RETRY_BATCH]:
             if sub not in self._unwatched:
                 continue
+            del self._unwatched[sub]  # back at the end if still missing: every one gets its turn
             try:
                 found = await self._resolve(sub)
             except GatewayError:
                 found = False  # outside the workspace now, or at a limit: tried again later
-            if found and sub.dir is not None:
-                self._unwatched.discard(sub)
-                self._changed(sub)  # it may have changed while it was not watched
+            if not (found and sub.dir is not None):
+                if sub in self._by_owner.get(sub.owner, {}).values():
+                    self._unwatched[sub] = None
+                continue
+            self._changed(sub)  # it may have changed while it was not watched
 
     def close(self) -> None:
         if self._retry is not None:
