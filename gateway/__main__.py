@@ -180,7 +180,7 @@ def check_descriptor_budget(cfg: GatewayConfig, limit: int) -> None:
     event loop would drop queued connections, legitimate ones included, instead of the gate choosing."""
     workers = cfg.workers + cfg.spare_workers + (0 if cfg.no_mcp_servers else 1)
     needed = descriptors_needed(max_sessions=cfg.max_sessions, max_pending=cfg.max_pending_connections,
-                                workers=workers, http_connections=cfg.max_http_connections)
+                                workers=workers, http_connections=cfg.max_http_connections + cfg.max_transfers)
     if limit != resource.RLIM_INFINITY and needed > limit:
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         fail(f"--max-sessions {cfg.max_sessions}, --max-http-connections "
@@ -216,6 +216,10 @@ def main(argv: list[str] | None = None) -> None:
     if cfg.no_auth and not is_loopback(cfg.host):
         fail(f"refusing --no-auth on non-loopback address {cfg.host!r}: anyone who can reach it could run "
              "commands. Use --token (or SANDBOX_GATEWAY_TOKEN), or listen on 127.0.0.1.")
+    if 4 * ((cfg.max_upload_bytes + 2) // 3) + 4096 > cfg.max_message_size:
+        logging.getLogger("gateway").warning(
+            "--max-upload-bytes %d is more than fits --max-message-size %d once base64-encoded: larger uploads are "
+            "refused as too large a message (use PUT /files for them)", cfg.max_upload_bytes, cfg.max_message_size)
     fd_before, fd_limit = raise_descriptor_limit()
     check_descriptor_budget(cfg, fd_limit)
     check_listen_backlog(cfg.listen_backlog)

@@ -87,6 +87,15 @@ class GatewayConfig:
     mcp_health_interval: float = 30.0
     mcp_max_line_bytes: int = 16 * MIB
     mcp_start_timeout: float = 30.0
+    # files in and out: upload/download tools, /files, MCP resources
+    max_upload_bytes: int = 8 * MIB
+    max_download_bytes: int = 8 * MIB
+    max_put_bytes: int = 4 * 1024 * MIB
+    max_transfers: int = 16
+    transfer_idle_timeout: float = 30.0
+    resources: bool = True
+    max_resource_subscriptions: int = 100
+    max_resource_watches: int = 1024
 
 
 # ---- values ---------------------------------------------------------------------------------
@@ -395,6 +404,28 @@ def build_parser() -> argparse.ArgumentParser:
          help="largest message a server may send (stdio line, SSE event, HTTP body)")
     _add(mcp, "--mcp-start-timeout", type=_number(), default=30.0, metavar="S",
          help="time a server gets to start, connect, initialize and list its tools")
+
+
+    files = ap.add_argument_group("files in and out (upload and download tools, PUT/GET /files/<path>, MCP resources)")
+    _add(files, "--max-upload-bytes", type=_size(1), default=8 * MIB, metavar="BYTES",
+         help="largest file the upload tool takes (decoded; its base64 must also fit --max-message-size)")
+    _add(files, "--max-download-bytes", type=_size(1), default=8 * MIB, metavar="BYTES",
+         help="largest file download embeds as a blob (larger ones get a resource_link to GET /files) and "
+         "resources/read returns")
+    _add(files, "--max-put-bytes", type=_size(1), default=4 * 1024 * MIB, metavar="BYTES",
+         help="largest PUT /files body; larger ones get 413 before anything is written")
+    _add(files, "--max-transfers", type=_integer(1), default=16, metavar="N",
+         help="PUT and GET /files transfers at once; more get 503")
+    _add(files, "--transfer-idle-timeout", type=_number(), default=30.0, metavar="S",
+         help="a /files transfer that moves no byte for this long is cut: a stalled upload is discarded, a "
+         "download whose client stops reading is closed")
+    files.add_argument("--resources", action=argparse.BooleanOptionalAction, default=True,
+                       help="offer the workspace's files as MCP resources (file:///{path}), with subscriptions "
+                       "(default: on)")
+    _add(files, "--max-resource-subscriptions", type=_integer(1), default=100, metavar="N",
+         help="resources one session may subscribe to")
+    _add(files, "--max-resource-watches", type=_integer(1), default=1024, metavar="N",
+         help="directories the gateway watches (inotify) for every session's subscriptions together")
 
     logs = ap.add_argument_group("logging (on stderr)")
     _add(logs, "--log-level", type=_log_level, default="INFO", metavar="{debug,info,warning,error}",

@@ -10,6 +10,7 @@ Hierarchy::
     +-- Overloaded               -32000 the dispatch queue is full
     +-- LimitExceeded            -32001 a per-session limit (calls in flight, rate, sessions)
     +-- ShuttingDown             -32002 the gateway is draining
+    +-- ResourceNotFound         -32002 MCP's code for resources/read of a missing resource (data: {uri})
     +-- HeaderMismatch           -32020 HTTP headers disagree with the body (2026-07-28)
     +-- UnsupportedProtocolVersion -32022 a _meta envelope names a version the gateway does not speak
 
@@ -33,6 +34,7 @@ __all__ = [
     "MethodNotFound",
     "Overloaded",
     "ParseError",
+    "ResourceNotFound",
     "ShuttingDown",
     "UnsupportedProtocolVersion",
 ]
@@ -46,6 +48,7 @@ CODES = {
     "overloaded": -32000,
     "limit_exceeded": -32001,
     "shutting_down": -32002,
+    "resource_not_found": -32002,  # MCP's choice; the message and data tell it from shutting_down
     "header_mismatch": -32020,
     "unsupported_protocol_version": -32022,
 }
@@ -101,6 +104,10 @@ class LimitExceeded(GatewayError):
 
 class ShuttingDown(GatewayError):
     code = CODES["shutting_down"]
+
+
+class ResourceNotFound(GatewayError):
+    code = CODES["resource_not_found"]
 
 
 class HeaderMismatch(GatewayError):

@@ -93,6 +93,7 @@ class GatedHttpProtocol(HttpToolsProtocol):
     _header_count = 0
     _too_large: int = 0  # 414 or 431 once a limit was passed
     _requests = 0
+    _heads_done = 0  # request heads parsed on this connection
     admitted = False  # has authenticated: counted in --max-http-connections until it closes
     _lingering = False  # answered and half-closed: what the client still sends is discarded
     exchange: Any = None  # the Streamable HTTP exchange being answered (told when the client leaves)
@@ -123,6 +124,11 @@ class GatedHttpProtocol(HttpToolsProtocol):
         if self._drop_reply is not None or self._lingering:
             return
         self._unset_keepalive_if_required()
+        # Only a chunk read while a head was being read, and that did not complete it, counts toward the
+        # head's limit: the chunk that ends a large body, or holds a whole request with its body, is not
+        # head (the parser may be waiting for the next head after it).
+        in_head = self._reading_head
+        heads = self._heads_done
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -133,7 +139,7 @@ class GatedHttpProtocol(HttpToolsProtocol):
         except httptools.HttpParserError as exc:
             self._unparsable(exc)
             return
-        if self._reading_head:
+        if self._reading_head and in_head and self._heads_done == heads:
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD_BYTES:
                 self._too_large = 431
@@ -194,6 +200,7 @@ class GatedHttpProtocol(HttpToolsProtocol):
         if self._drop_reply is not None:
             raise _Dropped
         self._reading_head = False
+        self._heads_done += 1
         self.listener.request_received(self)
         super().on_headers_complete()
 

@@ -102,6 +102,11 @@ SESSION_HEADER_TOKEN = "Session"
 DISCOVER_TTL_MS = 3_600_000
 TOOLS_TTL_MS = 300_000
 TOOLS_TTL_MS_WITH_SERVERS = 0
+TEMPLATES_TTL_MS = 3_600_000  # resources/templates/list never changes; the files do (their ttlMs: 0, private)
+# resources/* are served like calls (a task each, the same per-session limits) when --resources is on
+RESOURCE_METHODS = frozenset({"resources/templates/list", "resources/list", "resources/read", "resources/subscribe",
+                              "resources/unsubscribe", "subscriptions/listen"})
+SUBSCRIPTION_ID_META = "io.modelcontextprotocol/subscriptionId"
 
 SERVER_INFO = {"name": "sandbox-gateway", "version": gateway.__version__}
 INSTRUCTIONS = "Tools run in an isolated sandbox workspace; every call has a hard deadline."
@@ -330,10 +335,11 @@ class McpSession:
             self._origins[key] = origin
         try:
             stateless = self._admit(method, params)
-            if method == "tools/call":
+            if method == "tools/call" or (method in RESOURCE_METHODS and self.services.resources is not None):
                 self._check_call_limits()
-                task = self._owner().spawn(self._tools_call(request_id, params, stateless),
-                                           f"tools/call {self.id}#{str(request_id)[:40]}")
+                work = (self._tools_call(request_id, params, stateless) if method == "tools/call" else
+                        self._resources_call(request_id, method, params, stateless))
+                task = self._owner().spawn(work, f"{method} {self.id}#{str(request_id)[:40]}")
                 self.inflight[key] = task
                 self.calls_in_flight += 1
                 task.add_done_callback(self._call_finished)
@@ -451,7 +457,10 @@ class McpSession:
     def _capabilities(self, stateless: bool = False) -> dict[str, Any]:
         # Stateless clients have no stream for notifications/tools/list_changed: they re-list when
         # tools/list's ttlMs runs out.
-        return {"tools": {"listChanged": not stateless}}
+        capabilities: dict[str, Any] = {"tools": {"listChanged": not stateless}}
+        if self.services.resources is not None:
+            capabilities["resources"] = self.services.resources.capability()
+        return capabilities
 
     def _tools(self) -> list[dict[str, Any]]:
         version = self.protocol_version or LATEST_HANDSHAKE_VERSION
@@ -550,6 +559,88 @@ class McpSession:
         finally:
             metrics.in_flight.dec()
             metrics.call_duration.labels(tool, outcome).observe(time.monotonic() - started)
+
+    # ---- resources --------------------------------------------------------------------
+
+    async def _resources_call(self, request_id: Any, method: str, params: dict[str, Any], stateless: bool) -> None:
+        """A resources/* request (or 2026-07-28's subscriptions/listen), answered once like a call."""
+        resources = self.services.resources
+        assert resources is not None
+        try:
+            match method:
+                case "resources/templates/list":
+                    result = resources.templates()
+                    ttl, scope = TEMPLATES_TTL_MS, "public"
+                case "resources/list":
+                    result = await resources.list_page(params.get("cursor"))
+                    ttl, scope = 0, "private"
+                case "resources/read":
+                    result = await resources.read(params.get("uri"))
+                    ttl, scope = 0, "private"
+                case "resources/subscribe" | "resources/unsubscribe" if not stateless:
+                    if method == "resources/subscribe":
+                        await resources.subscribe(self, params.get("uri"), self._resource_updated)
+                    else:
+                        resources.unsubscribe(self, params.get("uri"))
+                    await self._answer(request_id, result={})
+                    return
+                case "subscriptions/listen" if stateless:
+                    await self._listen(request_id, params)
+                    return
+                case _:
+                    # resources/subscribe is gone in 2026-07-28 (subscriptions/listen replaces it), and
+                    # subscriptions/listen belongs to that revision only
+                    raise MethodNotFound(f"method not found: {method!r} (protocol version {self.protocol_version})")
+        except GatewayError as exc:
+            await self._answer(request_id, error=exc.to_error())
+            return
+        if stateless:
+            result = {**result, "resultType": "complete", "ttlMs": ttl, "cacheScope": scope}
+        await self._answer(request_id, result=result)
+
+    def _resource_updated(self, uri: str) -> None:
+        self.notify(_json_encode({"jsonrpc": "2.0", "method": "notifications/resources/updated",
+                                  "params": {"uri": uri}}))
+
+    async def _listen(self, request_id: Any, params: dict[str, Any]) -> None:
+        """2026-07-28's subscriptions/listen: acknowledge the resource subscriptions it can honor, then
+        send their notifications/resources/updated on this request's stream until the client closes it
+        (which cancels this task).  Other notification kinds are not honored (tools/list_changed is not
+        sent to stateless clients: tools/list's ttlMs says when to list again)."""
+        resources = self.services.resources
+        assert resources is not None
+        wanted = params.get("notifications")
+        uris = wanted.get("resourceSubscriptions") if isinstance(wanted, dict) else None
+        if not isinstance(wanted, dict) or not isinstance(uris or [], list) or not all(
+                isinstance(u, str) for u in uris or []):
+            await self._answer(request_id, error=InvalidParams(
+                "subscriptions/listen needs params.notifications, an object (resourceSubscriptions: a list of URIs)"
+            ).to_error())
+            return
+        origin = self._origins.get(request_key(request_id))
+        meta = {SUBSCRIPTION_ID_META: request_id}
+        owner = (self, "listen", request_key(request_id))
+
+        def updated(uri: str) -> None:
+            self.post(_json_encode({"jsonrpc": "2.0", "method": "notifications/resources/updated",
+                                    "params": {"uri": uri, "_meta": meta}}), origin)
+
+        honored: list[str] = []
+        try:
+            for uri in dict.fromkeys(uris or []):
+                try:
+                    await resources.subscribe(owner, uri, updated)
+                except LimitExceeded:
+                    break
+                except GatewayError:
+                    continue  # not a workspace file URI, or outside it: not honored
+                honored.append(uri)
+            filters = {"resourceSubscriptions": honored} if honored else {}
+            self.post(_json_encode({"jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
+                                    "params": {"notifications": filters, "_meta": meta}}), origin)
+            await asyncio.Event().wait()  # until the client closes the stream
+        finally:
+            resources.drop(owner)
 
     def _stateless_result(self, result: dict[str, Any]) -> dict[str, Any]:
         result = _complete(result)
@@ -743,6 +834,8 @@ class McpSession:
         self.inflight.clear()
         self._origins.clear()
         self._batches.clear()
+        if self.services.resources is not None:
+            self.services.resources.drop(self)
         if self._tasks is not None:
             self._tasks.cancel_all()  # the calls and every pending send
         return tasks
@@ -773,7 +866,8 @@ def _payload(result: p.Result) -> tuple[dict[str, Any], str]:
     """The tools/call result for a worker's Result (a proxied server's own result passes through unchanged)."""
     if result.raw is not None:
         return result.raw, result.outcome
-    payload: dict[str, Any] = {"content": [{"type": "text", "text": result.text}], "isError": result.is_error}
+    payload: dict[str, Any] = {"content": [{"type": "text", "text": result.text}, *result.content],
+                               "isError": result.is_error}
     if result.structured is not None:
         payload["structuredContent"] = result.structured
     return payload, result.outcome

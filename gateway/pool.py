@@ -63,6 +63,7 @@ from gateway.supervisor import (
     WorkerReady,
     WorkerState,
 )
+from gateway.transfers import FilesChannel
 from shared import protocol as p
 from shared.config import WorkerConfig, dump_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
@@ -189,6 +190,7 @@ class WorkerHandle(asyncio.Protocol):
         self.watcher: asyncio.Task[None] | None = None
         self.peer_pid: int | None = None  # from the kernel's credentials on the first message
         self._first: bytes = b""  # read with those credentials, before the transport existed
+        self.files: FilesChannel | None = None  # /files transfers and resources (tools workers)
 
     @property
     def state(self) -> WorkerState:
@@ -310,6 +312,8 @@ class WorkerPool:
             max_jobs_per_session=cfg.max_jobs_per_session,
             job_output_bytes=cfg.job_output_bytes,
             max_pattern_bytes=cfg.max_pattern_bytes,
+            max_upload_bytes=cfg.max_upload_bytes,
+            max_download_bytes=cfg.max_download_bytes,
             role=role,
             mcp_max_servers=cfg.mcp_max_servers,
             mcp_health_interval=cfg.mcp_health_interval,
@@ -445,21 +449,33 @@ class WorkerPool:
         log_level = "DEBUG" if self.cfg.log_level.upper() == "DEBUG" else "WARNING"
         argv = [sys.executable, "-m", "worker", "--fd", str(child.fileno()), "--config",
                 dump_worker_config(wcfg), "--log-level", log_level]
+        pass_fds = [child.fileno()]
+        files_ours: socket.socket | None = None
+        if self.role == "tools":  # the files channel: descriptors travel on it (gateway.transfers)
+            files_ours, files_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            argv += ["--files-fd", str(files_theirs.fileno())]
+            pass_fds.append(files_theirs.fileno())
         if self.isolation == "pidns":
             net = ["--net"] if self.cfg.no_network else []
             argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *net, *argv]
         try:
             proc = await asyncio.create_subprocess_exec(
-                *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(child.fileno(),),
+                *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=pass_fds,
                 start_new_session=True, env=worker_env(marker), cwd=self.workspace,
             )
         except OSError as exc:
             parent.close()
+            if files_ours is not None:
+                files_ours.close()
             self.event(self.core.spawn_failed(worker.id, str(exc), self.loop.time()))
             return
         finally:
             child.close()
+            for fd in pass_fds[1:]:
+                os.close(fd)
         handle = WorkerHandle(self, worker, marker, proc)
+        if files_ours is not None:
+            handle.files = FilesChannel(files_ours, self.loop, worker.id)
         self.handles[worker.id] = handle
         handle.watcher = self.tasks.spawn(self._watch(handle), f"watch-worker-{worker.id}")
         if worker.state is WorkerState.DEAD:  # lost while its process started (the pool closed)
@@ -509,14 +525,18 @@ class WorkerPool:
 
     async def _watch(self, handle: WorkerHandle) -> None:
         code = await handle.proc.wait()
+        if handle.files is not None:
+            handle.files.close()
         self.event(self.core.exited(handle.id, code, self.loop.time()))
         # Only now: a Kill that losing it caused still finds the handle.
         self.handles.pop(handle.id, None)
 
     def _kill_tree(self, handle: WorkerHandle) -> None:
-        """SIGKILL ``handle``'s whole process tree and drop its socket."""
+        """SIGKILL ``handle``'s whole process tree and drop its sockets."""
         if handle.transport is not None:
             handle.transport.abort()
+        if handle.files is not None:
+            handle.files.close()
         # The session the worker was started in holds the worker and, under pidns, its unshare wrapper:
         # SIGKILL reaches both even when stopped.  The worker is the init of its pid namespace, and
         # the kernel kills everything in the namespace when it dies.  Without one, its processes are
@@ -679,6 +699,21 @@ class WorkerPool:
         self.event(self.core.deadline_passed(call.id, self.loop.time()))
         if call.id in self._pending:  # dispatched meanwhile, or the timer came early: the next one
             self._arm(call)
+
+    # ---- the files channel --------------------------------------------------------------
+
+    def files_channel(self) -> FilesChannel | None:
+        """The files channel of a ready worker (the least busy one), or None when no worker is ready."""
+        best: FilesChannel | None = None
+        for slot in self.core.slots:
+            w = slot.worker
+            if w is None or w.state is not WorkerState.READY:
+                continue
+            handle = self.handles.get(w.id)
+            channel = handle.files if handle is not None else None
+            if channel is not None and not channel.closed and (best is None or channel.busy < best.busy):
+                best = channel
+        return best
 
     # ---- background jobs ----------------------------------------------------------------
 

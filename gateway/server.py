@@ -40,10 +40,12 @@ from gateway.mcp import McpSession
 from gateway.mcp_servers import McpServers
 from gateway.metrics import Metrics
 from gateway.pool import WorkerPool
+from gateway.resources import WorkspaceResources
 from gateway.services import Services
 from gateway.sessions import Sessions
 from gateway.streamable_http import StreamableHttp
 from shared.tasks import TaskOwner
+from shared.transfer_tools import FILES_PREFIX
 
 __all__ = ["Gateway", "StartupError", "generate_token", "is_loopback", "metrics_need_token", "run"]
 
@@ -95,6 +97,8 @@ class Gateway:
         self.metrics.max_sessions.set(cfg.max_sessions)
         self.pool = WorkerPool(cfg, self.metrics, isolation, run_as)
         self.services = Services(cfg, self.metrics, self.pool)
+        if cfg.resources:
+            self.services.resources = WorkspaceResources(self.services)
         self.sessions = Sessions(self.services)
         self.mcp_servers = McpServers(self.services, lambda: self.sessions.broadcast(LIST_CHANGED))
         self.listener = Listener(cfg, self.metrics)
@@ -153,8 +157,9 @@ class Gateway:
             self.pool.update_gauges()
             self.metrics.pending_connections.set(self.listener.pending)
             return plain_response(200, self.metrics.render(), "text/plain; version=0.0.4; charset=utf-8")
-        if path not in ("/status", "/mcp"):
-            return text_response(404, "not found: the MCP endpoint is /mcp; also /metrics /healthz /readyz /status\n")
+        if path not in ("/status", "/mcp") and not path.startswith(FILES_PREFIX):
+            return text_response(404, "not found: the MCP endpoint is /mcp; also /files/<path> /metrics /healthz "
+                                      "/readyz /status\n")
         try:
             supplied = supplied_token(one_header(headers("Authorization"), "Authorization"), query)
             origin = one_header(headers("Origin"), "Origin")
@@ -389,6 +394,8 @@ class Gateway:
                 while self._http_state.connections:  # noqa: ASYNC110
                     await asyncio.sleep(LINGER_POLL)
         await self.mcp_servers.close()
+        if self.services.resources is not None:
+            self.services.resources.watcher.close()
         await self.pool.close()
         tasks = self.tasks.cancel_all()
         if tasks:

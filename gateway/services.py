@@ -9,10 +9,14 @@ none of them imports the server module.
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from gateway.config import GatewayConfig
 from gateway.metrics import Metrics
 from gateway.pool import WorkerPool
+
+if TYPE_CHECKING:
+    from gateway.resources import WorkspaceResources
 
 __all__ = ["Services"]
 
@@ -25,6 +29,8 @@ class Services:
         self.metrics = metrics
         self.pool = pool
         self.draining = False
+        # the workspace as MCP resources (--resources); set by the gateway, None when off
+        self.resources: WorkspaceResources | None = None
         self._call_ids = itertools.count(1)
         self._job_ids = itertools.count(1)
         self._session_ids = itertools.count(1)

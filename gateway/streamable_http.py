@@ -44,6 +44,7 @@ from websockets.http11 import Response
 
 from gateway.admission import BadRequest, one_header, origin_allowed
 from gateway.errors import HTTP_STATUS, GatewayError, HeaderMismatch, InvalidParams, InvalidRequest, ParseError
+from gateway.files_http import FilesEndpoint
 from gateway.http_listener import GatedHttpProtocol, Listener, text_response
 from gateway.mcp import (
     SESSION_ARGUMENT,
@@ -57,6 +58,7 @@ from gateway.mcp import (
 from gateway.mcp_servers import McpServers
 from gateway.services import Services
 from gateway.sessions import Sessions
+from shared.transfer_tools import FILES_PREFIX
 
 __all__ = ["STREAM_BUFFER", "Front", "StreamableHttp"]
 
@@ -145,7 +147,7 @@ class HttpSession:
             if stream.qsize() >= STREAM_BUFFER:
                 stream.get_nowait()
             stream.put_nowait(data)
-        elif not (data == LIST_CHANGED and LIST_CHANGED in self.buffer):
+        elif data not in self.buffer:  # a notification waiting already says the same (list_changed, updated)
             self.buffer.append(data)
 
     def end(self) -> None:
@@ -199,20 +201,20 @@ async def _respond_plain(send: Send, response: Response) -> None:
 
 
 _CORS_ALLOW_HEADERS = (b"Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, "
-                       b"Mcp-Name, Mcp-Param-Session, Last-Event-ID")
+                       b"Mcp-Name, Mcp-Param-Session, Last-Event-ID, Range, If-Range, If-None-Match")
 
 
 def _cors(origin: str) -> list[tuple[bytes, bytes]]:
     """Preflight answer headers for an allowed Origin (the credential is the bearer token, not a cookie)."""
     return [(b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin"),
-            (b"access-control-allow-methods", b"GET, POST, DELETE"),
+            (b"access-control-allow-methods", b"GET, POST, DELETE, HEAD, PUT"),
             (b"access-control-allow-headers", _CORS_ALLOW_HEADERS), (b"access-control-max-age", b"600")]
 
 
 def _with_cors(send: Send, origin: str) -> Send:
     """``send`` that marks the response readable by ``origin`` and its session headers visible."""
     extra = [(b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin"),
-             (b"access-control-expose-headers", b"Mcp-Session-Id, MCP-Protocol-Version")]
+             (b"access-control-expose-headers", b"Mcp-Session-Id, MCP-Protocol-Version, Content-Range, ETag")]
 
     async def cors_send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
@@ -233,6 +235,7 @@ class StreamableHttp:
         self.front = front
         self.cfg = front.services.cfg
         self._transports: dict[McpSession, HttpSession] = {}
+        self.files = FilesEndpoint(front.services)  # PUT and GET /files/<path>
         # Stateless requests without a handle each get a session of their own; the rate limit is theirs
         # together.
         self._stateless_bucket = RateBucket(self.cfg.rate_burst, time.monotonic())
@@ -247,7 +250,8 @@ class StreamableHttp:
         headers = _header_getter(scope)
         query = scope.get("query_string", b"").decode("latin-1")
         origins = headers("Origin")
-        if scope["path"] == "/mcp" and len(origins) == 1 and origins[0].isascii() and origin_allowed(
+        files = scope["path"].startswith(FILES_PREFIX)
+        if (scope["path"] == "/mcp" or files) and len(origins) == 1 and origins[0].isascii() and origin_allowed(
                 origins[0], self.cfg.allowed_origins):
             # A browser page of an allowed Origin (loopback, or --allowed-origin): CORS, so the SDK's
             # fetch can send its headers and read Mcp-Session-Id.
@@ -268,6 +272,9 @@ class StreamableHttp:
                      "later\n", {"Retry-After": "1"}))
             return
         method = scope["method"]
+        if files:
+            await self.files(conn, scope, receive, send, headers)
+            return
         try:
             if method == "POST":
                 await self._post(conn, scope, receive, send, headers)
@@ -525,7 +532,14 @@ class StreamableHttp:
             (b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"), *extra]})
         final = False
         while not final:
-            item = await exchange.queue.get()
+            try:
+                # a long call's progress, or a subscriptions/listen stream, may be quiet for long: a comment
+                # now and then keeps proxies from taking the stream for dead (as on the GET stream)
+                async with asyncio.timeout(KEEPALIVE_INTERVAL):
+                    item = await exchange.queue.get()
+            except TimeoutError:
+                await send({"type": "http.response.body", "body": b": keepalive\n\n", "more_body": True})
+                continue
             if exchange.gone:
                 return
             data, final = item
@@ -612,6 +626,10 @@ class _StreamWatcher:
 
 
 def _wants_progress(msg: Any) -> bool:
+    """Whether a request's answer is a stream: a tools/call with a progress token, or 2026-07-28's
+    subscriptions/listen (its notifications are the answer)."""
+    if isinstance(msg, dict) and msg.get("method") == "subscriptions/listen":
+        return True
     if not isinstance(msg, dict) or msg.get("method") != "tools/call":
         return False
     params = msg.get("params")

@@ -5,11 +5,11 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   # promtool/prometheus for the deploy tests, ripgrep for grep parity (those tests skip with a message
   # without them); gcc builds the shell zygote's bash builtin (its tests fail without it); nginx stands
-  # for the ingress in tests/test_scale_out.py
+  # for the ingress in tests/test_scale_out.py; curl drives the /files transfers of tests/test_files_gateway.py
   if ! command -v promtool >/dev/null || ! command -v rg >/dev/null || ! command -v cc >/dev/null \
-      || ! command -v nginx >/dev/null; then
+      || ! command -v nginx >/dev/null || ! command -v curl >/dev/null; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus ripgrep gcc libc6-dev \
-      nginx-light >/dev/null) || echo "warning: apt-get could not install prometheus/ripgrep/gcc/nginx-light"
+      nginx-light curl >/dev/null) || echo "warning: apt-get could not install prometheus/ripgrep/gcc/nginx-light/curl"
   fi
 fi
 python3 -m venv .venv

@@ -42,6 +42,8 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     max_read_bytes: int = 10 * MIB
     max_write_bytes: int = 50 * MIB
     max_pattern_bytes: int = 64 * 1024  # grep/glob patterns (--max-pattern-bytes)
+    max_upload_bytes: int = 8 * MIB  # the upload tool's decoded content (--max-upload-bytes)
+    max_download_bytes: int = 8 * MIB  # download's embedded blob (--max-download-bytes)
     max_jobs_per_session: int = 16
     job_output_bytes: int = 1 * MIB
     role: str = "tools"  # "tools": bash and file tools; "mcp-host": managed MCP servers (worker.mcp_host)

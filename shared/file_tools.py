@@ -61,11 +61,13 @@ FILE_TOOL_NAMES = frozenset({"read", "write", "edit", "list", "glob", "grep"})  
 
 
 class FileToolResult(msgspec.Struct):
-    """What a file tool answers: the text for the agent, whether it is an error, structuredContent."""
+    """What a file tool answers: the text for the agent, whether it is an error, structuredContent,
+    and content items to put after the text (MCP JSON: download's embedded resource or resource_link)."""
 
     text: str
     is_error: bool = False
     structured: dict[str, Any] | None = None
+    content: list[dict[str, Any]] | None = None
 
 
 def _check_path(field: str, value: str | None) -> None:

@@ -3,11 +3,22 @@
 ``FrameBuffer`` is a pure state machine: feed it bytes, get whole frames.  The
 length is checked against the maximum *before* any of the body is buffered, so
 a peer cannot make us hold an oversized frame.
+
+``FdFrameBuffer`` adds the descriptors that arrive beside the bytes on a Unix
+socket (``SCM_RIGHTS``).  The kernel hands a message's descriptors to the read
+that returns its first byte, and a sender passes them with the first byte of the
+frame they belong to, so once a frame is complete its descriptors have arrived:
+they are queued in arrival order and the frame's reader takes as many as its
+message type carries.
 """
 
 from __future__ import annotations
 
-__all__ = ["HEADER_SIZE", "FrameBuffer", "FrameTooLarge", "frame"]
+import os
+from collections import deque
+from collections.abc import Iterable
+
+__all__ = ["HEADER_SIZE", "FdFrameBuffer", "FrameBuffer", "FrameTooLarge", "MissingDescriptor", "frame"]
 
 HEADER_SIZE = 4
 
@@ -60,3 +71,40 @@ class FrameBuffer:
     def pending(self) -> int:
         """Bytes held for an incomplete frame (0 at a clean frame boundary)."""
         return len(self._buf) + (HEADER_SIZE if self._need >= 0 else 0)
+
+
+class MissingDescriptor(Exception):
+    """A frame that carries a descriptor came without one: the peer broke the protocol."""
+
+
+class FdFrameBuffer:
+    """``FrameBuffer`` plus the descriptors received with the bytes, in arrival order.  Owns the
+    descriptors it holds: ``take_fd`` hands one to the caller, ``close`` closes the rest."""
+
+    __slots__ = ("_fds", "_frames")
+
+    def __init__(self, max_size: int) -> None:
+        self._frames = FrameBuffer(max_size)
+        self._fds: deque[int] = deque()
+
+    def feed(self, data: bytes, fds: Iterable[int] = ()) -> list[bytes]:
+        """Add ``data`` and the descriptors that came with it; return the frames it completed."""
+        self._fds.extend(fds)
+        return self._frames.feed(data)
+
+    def take_fd(self) -> int:
+        """The next descriptor, now the caller's to close."""
+        if not self._fds:
+            raise MissingDescriptor("a message that carries a descriptor arrived without one")
+        return self._fds.popleft()
+
+    @property
+    def held_fds(self) -> int:
+        return len(self._fds)
+
+    def close(self) -> None:
+        while self._fds:
+            try:
+                os.close(self._fds.popleft())
+            except OSError:
+                pass

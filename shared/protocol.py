@@ -18,28 +18,44 @@ __all__ = [
     "BOOT_ERROR",
     "Call",
     "Cancel",
+    "CloseTransfer",
+    "CommitWrite",
+    "Committed",
     "FileCall",
     "FileCancel",
+    "FileEntry",
     "FileHelperReady",
     "FileResult",
+    "FilesPage",
     "FromFileHelper",
+    "FromFiles",
     "FromWorker",
     "Heartbeat",
     "Hello",
     "JobExit",
     "KillJobs",
+    "ListFiles",
+    "OpenRead",
+    "OpenWatch",
+    "OpenWrite",
+    "Opened",
     "Outcome",
     "Progress",
+    "Refused",
     "Result",
     "ServerReport",
     "ServersUpdate",
     "SessionState",
     "Shutdown",
     "ToFileHelper",
+    "ToFiles",
     "ToWorker",
+    "TransferDone",
     "decode_from_file_helper",
+    "decode_from_files",
     "decode_from_worker",
     "decode_to_file_helper",
+    "decode_to_files",
     "decode_to_worker",
     "encode",
 ]
@@ -152,6 +168,8 @@ class Result(_Msg, frozen=True):
     structured: dict[str, Any] | None = None
     state: SessionState | None = None
     raw: dict[str, Any] | None = None  # a proxied MCP server's CallToolResult, passed through unchanged
+    # content items after the text one (download's embedded resource or resource_link), as MCP JSON
+    content: list[dict[str, Any]] = []
 
 
 class JobExit(_Msg, frozen=True):
@@ -201,9 +219,6 @@ class FileCancel(_Msg, frozen=True):
     id: int
 
 
-ToFileHelper = FileCall | FileCancel
-
-
 class FileHelperReady(_Msg, frozen=True):
     """First message of a file helper: credentials dropped, workspace open, taking calls; or, with
     ``error``, why it could not start (it exits next)."""
@@ -222,9 +237,134 @@ class FileResult(_Msg, frozen=True):
     text: str
     is_error: bool = False
     structured: dict[str, Any] | None = None
+    content: list[dict[str, Any]] = []
 
 
-FromFileHelper = FileHelperReady | FileResult
+# ---- the files channel: gateway <-> worker <-> file helper, with descriptors -------------------
+# /files transfers, MCP resources and their subscriptions.  The gateway sends a request on a socket
+# of its own to a worker (not the calls' socket: descriptors travel beside these frames as SCM_RIGHTS,
+# which an asyncio transport would drop), the worker forwards it unchanged to its file helper, and
+# the helper's answer comes back the same way.  Ids are the gateway's.  ``Opened`` carries exactly
+# one descriptor, opened by the helper as the tool user beneath the workspace; no other message
+# carries any.  Every request is answered once (``Refused`` on failure) except ``CloseTransfer``;
+# an archive's ``OpenRead`` is answered by ``Opened`` and later by ``TransferDone``.
+
+
+class OpenRead(_Msg, frozen=True):
+    """Open ``path`` for reading: a regular file (its descriptor comes with ``Opened``), or with
+    ``archive`` a directory as a tar.gz stream (the read end of a pipe the helper writes it into,
+    then ``TransferDone``)."""
+
+    id: int
+    path: bytes  # as given (a name need not be UTF-8)
+    archive: bool = False
+
+
+class OpenWrite(_Msg, frozen=True):
+    """Start an upload to ``path``: an unnamed file beside it (``O_TMPFILE``) whose descriptor comes
+    with ``Opened``; nothing is visible under any name until ``CommitWrite``.  ``create_only``: refuse
+    when ``path`` exists."""
+
+    id: int
+    path: bytes  # as given (a name need not be UTF-8)
+    create_only: bool = False
+
+
+class CommitWrite(_Msg, frozen=True):
+    """Upload ``id`` is complete (``size`` bytes written): fsync it and rename it over its path."""
+
+    id: int
+    size: int
+
+
+class CloseTransfer(_Msg, frozen=True):
+    """Transfer ``id`` ends without a commit: an upload is discarded, an archive stopped.  Unanswered."""
+
+    id: int
+
+
+class OpenWatch(_Msg, frozen=True):
+    """The directory that holds ``path`` (an ``O_PATH`` descriptor with ``Opened``, ``name`` the
+    file's name in it), for the gateway's inotify watch of a subscribed resource."""
+
+    id: int
+    path: bytes  # as given (a name need not be UTF-8)
+
+
+class ListFiles(_Msg, frozen=True):
+    """A page of the workspace's files, depth first in name order, after the one whose path
+    components are ``after`` (a position compared with names, never opened)."""
+
+    id: int
+    after: list[bytes] = []
+    limit: int = 100
+
+
+ToFiles = OpenRead | OpenWrite | CommitWrite | CloseTransfer | OpenWatch | ListFiles
+
+
+class Opened(_Msg, frozen=True):
+    """Carries one descriptor: a file to read (``kind`` file), a pipe (archive), an unnamed file to
+    write (upload), a directory (watch).  ``path`` is workspace-relative as the kernel names it."""
+
+    id: int
+    kind: Literal["file", "archive", "upload", "watch"]
+    path: str
+    size: int = 0
+    mtime_ns: int = 0
+    mime: str = ""
+    existed: bool = False  # upload: the target exists now (it would be replaced)
+    name: str = ""  # watch: the file's name in the directory
+
+
+class Committed(_Msg, frozen=True):
+    """Upload ``id`` is in place under ``path``."""
+
+    id: int
+    path: str
+    size: int
+    created: bool
+
+
+class FileEntry(msgspec.Struct, frozen=True, array_like=True):
+    """One file of a ``FilesPage``."""
+
+    path: list[bytes]  # its components (a name may hold any byte but "/" and NUL)
+    size: int
+    mime: str
+
+
+class FilesPage(_Msg, frozen=True):
+    id: int
+    entries: list[FileEntry]
+    more: bool  # files follow the last entry
+    timed_out: bool = False  # the walk stopped at its time budget: ``more`` continues it
+
+
+class TransferDone(_Msg, frozen=True):
+    """An archive's stream is complete (``ok``) or was cut short (``error``)."""
+
+    id: int
+    ok: bool
+    error: str = ""
+    entries: int = 0
+    skipped: int = 0  # entries the tool user could not read, or that are not files, dirs or symlinks
+
+
+class Refused(_Msg, frozen=True):
+    """Request ``id`` failed; ``status`` is an HTTP status that says how (404 missing, 403 outside the
+    workspace or permission denied, 409 a directory or special file, 412 exists, 503 no helper, ...)."""
+
+    id: int
+    status: int
+    error: str
+
+
+FromFiles = Opened | Committed | FilesPage | TransferDone | Refused
+
+# The file helper takes calls and the files channel's requests; it answers both.
+ToFileHelper = FileCall | FileCancel | OpenRead | OpenWrite | CommitWrite | CloseTransfer | OpenWatch | ListFiles
+FromFileHelper = FileHelperReady | FileResult | Opened | Committed | FilesPage | TransferDone | Refused
 
 
 _encoder = msgspec.msgpack.Encoder()
@@ -232,6 +372,8 @@ _to_worker = msgspec.msgpack.Decoder(ToWorker)
 _from_worker = msgspec.msgpack.Decoder(FromWorker)
 _to_file_helper = msgspec.msgpack.Decoder(ToFileHelper)
 _from_file_helper = msgspec.msgpack.Decoder(FromFileHelper)
+_to_files = msgspec.msgpack.Decoder(ToFiles)
+_from_files = msgspec.msgpack.Decoder(FromFiles)
 
 
 def encode(msg: _Msg) -> bytes:
@@ -252,3 +394,11 @@ def decode_to_file_helper(data: bytes | memoryview) -> ToFileHelper:
 
 def decode_from_file_helper(data: bytes | memoryview) -> FromFileHelper:
     return _from_file_helper.decode(data)
+
+
+def decode_to_files(data: bytes | memoryview) -> ToFiles:
+    return _to_files.decode(data)
+
+
+def decode_from_files(data: bytes | memoryview) -> FromFiles:
+    return _from_files.decode(data)

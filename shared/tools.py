@@ -85,6 +85,8 @@ FIELDS_SINCE: dict[str, dict[str, str]] = {
         "execution": "2025-11-25",
     },
     "result": {"structuredContent": "2025-06-18"},
+    # content item types of a CallToolResult ("text", "image" and "resource" are in every revision)
+    "content": {"audio": "2025-03-26", "resource_link": "2025-06-18"},
 }
 
 
@@ -103,9 +105,26 @@ def call_result_for(result: dict[str, Any], protocol_version: str | None) -> dic
     if protocol_version is None:
         return result
     since = FIELDS_SINCE["result"]
-    if not any(k in since and since[k] > protocol_version for k in result):
-        return result
-    return {k: v for k, v in result.items() if not (k in since and since[k] > protocol_version)}
+    if any(k in since and since[k] > protocol_version for k in result):
+        result = {k: v for k, v in result.items() if not (k in since and since[k] > protocol_version)}
+    content = result.get("content")
+    kinds = FIELDS_SINCE["content"]
+    if isinstance(content, list) and any(
+            isinstance(item, dict) and kinds.get(str(item.get("type")), "") > protocol_version for item in content):
+        result = {**result, "content": [
+            _as_text(item) if isinstance(item, dict) and kinds.get(str(item.get("type")), "") > protocol_version
+            else item for item in content]}
+    return result
+
+
+def _as_text(item: dict[str, Any]) -> dict[str, Any]:
+    """A content item of a type the session's revision lacks, told as text (a resource_link's URI, size
+    and description survive; audio is only named)."""
+    if item.get("type") == "resource_link":
+        details = ", ".join(str(x) for x in (item.get("mimeType"), f"{item['size']} bytes" if "size" in item else None,
+                                             item.get("description")) if x)
+        return {"type": "text", "text": f"[resource {item.get('uri')}{f': {details}' if details else ''}]"}
+    return {"type": "text", "text": f"[{item.get('type')} content, which this MCP revision cannot carry]"}
 
 
 def output_schema(result_type: type) -> dict[str, Any]:

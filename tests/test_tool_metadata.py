@@ -80,9 +80,10 @@ def test_hints_follow_the_issue() -> None:
     read_only = {n for n, h in hints.items() if h["readOnlyHint"]}
     assert read_only == {"read", "list", "glob", "grep", "job_output", "job_list", "mcp_server_list",
                          "mcp_server_discover_tools", "symbols", "definition", "references", "imports", "outline",
-                         "batch_read", "git_status", "git_diff", "git_log"}
+                         "batch_read", "git_status", "git_diff", "git_log", "download"}
     destructive = {n for n, h in hints.items() if h["destructiveHint"]}
-    assert {"bash", "write", "edit", "job_kill", "mcp_server_stop", "patch", "multi_edit"} <= destructive
+    assert {"bash", "write", "edit", "job_kill", "mcp_server_stop", "patch", "multi_edit", "upload"} <= destructive
+    assert hints["upload"]["idempotentHint"] is True  # the same bytes again leave the same file
     open_world = {n for n, h in hints.items() if h["openWorldHint"]}
     assert open_world == {"bash", "mcp_server_start", "mcp_server_call_tool", "mcp_server_install"}
 
@@ -348,6 +349,11 @@ EXERCISED_ELSEWHERE: dict[str, list[tuple[dict[str, Any], bool]]] = {
                  ({"repository": "repo", "base": "no-such-revision"}, True)],
     "git_log": [({"repository": "repo"}, False), ({"repository": "repo", "author": "nobody-at-all"}, False),
                 ({"repository": "repo", "revision": "no-such-revision"}, True)],
+    "upload": [({"file_path": "up/bytes.bin", "content": base64.b64encode(b"\0\xff\x01").decode()}, False),
+               ({"file_path": "up/bytes.bin", "content": "AAE=", "overwrite": False}, True),
+               ({"file_path": "up/other.bin", "content": "not base64!"}, True)],
+    "download": [({"file_path": "up/bytes.bin"}, False), ({"file_path": "e.txt", "mode": "link"}, False),
+                 ({"file_path": "missing.bin"}, True)],
 }
 
 
@@ -505,6 +511,19 @@ def test_sessions_get_the_fields_of_their_revision(gateway, version: str) -> Non
                 res = (await c.request("tools/call", {"name": name, "arguments": args}))["result"]
                 assert ("structuredContent" in res) is structured, (name, res)
                 assert res["content"][0]["type"] == "text"
+            # download: an embedded resource is in every revision; a resource_link only from 2025-06-18, before
+            # which it is told as text (its URI, size and where to GET it)
+            await c.request("tools/call", {"name": "upload", "arguments": {"file_path": "v.bin", "content": "AAE="}})
+            embedded = (await c.request("tools/call", {"name": "download", "arguments": {"file_path": "v.bin"}}))
+            assert embedded["result"]["content"][1]["resource"]["blob"] == "AAE="
+            linked = (await c.request("tools/call", {"name": "download", "arguments": {"file_path": "v.bin",
+                                                                                      "mode": "link"}}))["result"]
+            if structured:
+                assert linked["content"][1]["type"] == "resource_link"
+            else:
+                assert linked["content"][1] == {"type": "text", "text": "[resource file:///v.bin: application/"
+                                                "octet-stream, 2 bytes, fetch it with GET /files/v.bin from the "
+                                                "gateway (same token)]"}
 
     run(main())
 
@@ -527,9 +546,17 @@ def test_official_sdk_client_validates_every_structured_result(gateway) -> None:
                 ("edit", {"file_path": "n.txt", "old_string": "one", "new_string": "two"}), ("list", {}),
                 ("glob", {"pattern": "*.txt"}), ("grep", {"pattern": "two"}), ("bash", {"command": "true"}),
                 ("job_list", {}), ("mcp_server_list", {}),
+                ("upload", {"file_path": "b.bin", "content": base64.b64encode(b"\0\1").decode()}),
+                ("download", {"file_path": "b.bin"}), ("download", {"file_path": "b.bin", "mode": "link"}),
             ]
             for name, args in calls:
                 result = await session.call_tool(name, args)
                 assert not result.isError and result.structuredContent is not None, (name, result)
+                if name == "download":  # the SDK parsed the blob or the link as its own types
+                    item = result.content[1]
+                    if args.get("mode") == "link":
+                        assert item.type == "resource_link" and str(item.uri) == "file:///b.bin", item
+                    else:
+                        assert item.type == "resource" and base64.b64decode(item.resource.blob) == b"\0\1", item
 
     run(main())

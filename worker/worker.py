@@ -30,6 +30,7 @@ from shared.tasks import TaskOwner
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from shared.toolset import helper_tool_names
 from worker.bash import ShellRunner, outcome_to_result
+from worker.files_relay import FilesRelay
 from worker.jobs import Job, JobLimitError, JobTable, UnknownJob
 from worker.paths import PathError
 from worker.procs import (
@@ -346,7 +347,7 @@ class Worker(asyncio.Protocol):
                 return p.Result(id=call.id, outcome="timeout", is_error=True,
                                 text=f"timed out: the file tool did not finish within {call.shown_timeout:g} s")
             return p.Result(id=call.id, text=res.text, is_error=res.is_error, structured=res.structured,
-                            outcome="error" if res.is_error else "ok")
+                            outcome="error" if res.is_error else "ok", content=res.content or [])
         if call.tool == "bash" and args.run_in_background:
             return self._start_job(call, args)
         if call.tool == "job_output":
@@ -508,7 +509,7 @@ class _ProgressSink:
         self.flush()
 
 
-async def serve(cfg: WorkerConfig, fd: int) -> None:
+async def serve(cfg: WorkerConfig, fd: int, files_fd: int | None = None) -> None:
     loop = asyncio.get_running_loop()
     if cfg.role == "mcp-host":
         from worker.mcp_host import McpHost
@@ -517,8 +518,12 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
     else:
         worker = Worker(cfg, loop)
     worker.reaper.install()
+    relay = None
     if cfg.role == "tools":
         worker.files.start()  # boots while the worker says Hello; calls sent meanwhile wait in its socket
+        if files_fd is not None:
+            # /files transfers and resources: relayed to the file helper, descriptors and all
+            relay = FilesRelay(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=files_fd), loop, worker.files)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=fd)
     await loop.create_connection(lambda: worker, sock=sock)
     stop: asyncio.Future[None] = loop.create_future()
@@ -541,6 +546,8 @@ async def serve(cfg: WorkerConfig, fd: int) -> None:
     finally:
         beat.cancel()
         await worker.shutdown()
+        if relay is not None:
+            relay.close()
         if worker.transport is not None:
             worker.transport.close()
 
@@ -560,6 +567,8 @@ def loopback_up() -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m worker", description=__doc__)
     parser.add_argument("--fd", type=int, required=True, help="inherited Unix socket to the gateway")
+    parser.add_argument("--files-fd", type=int, default=None,
+                        help="inherited Unix socket of the gateway's files channel (descriptors travel on it)")
     parser.add_argument("--config", required=True, help="WorkerConfig as JSON")
     parser.add_argument("--log-level", default="WARNING")
     ns = parser.parse_args(argv)
@@ -588,7 +597,7 @@ def main(argv: list[str] | None = None) -> None:
         # uvloop: ~20 % less worker CPU per call than the stock loop.  It keeps SIGCHLD to itself,
         # so the reaper wakes on pidfds; shells are spawned by posix_spawn on our own thread, never
         # through uvloop's (slower) subprocess support.
-        uvloop.run(serve(cfg, ns.fd))
+        uvloop.run(serve(cfg, ns.fd, ns.files_fd))
     else:
-        asyncio.run(serve(cfg, ns.fd))  # the reaper needs a SIGCHLD handler: the stock loop
+        asyncio.run(serve(cfg, ns.fd, ns.files_fd))  # the reaper needs a SIGCHLD handler: the stock loop
 

@@ -7,6 +7,9 @@
     python sdk2_client.py drain-legacy|drain-auto URL TOKEN COMMAND
                                              one bash call of COMMAND (the test stops the gateway while
                                              it runs) and what came of it: the text, or the error
+    python sdk2_client.py resources URL TOKEN  the workspace as resources, in both eras: templates, paged list,
+                                             read (text and blob), a subscription (2025-11-25) and a listen
+                                             stream (2026-07-28) each seeing a file change
 
 Prints one JSON object with what it saw; the test asserts on it.
 """
@@ -112,6 +115,56 @@ async def drain(url: str, token: str, mode: str, command: str) -> dict[str, Any]
     return out
 
 
+async def resources(url: str, token: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+    async with http, Client(streamable_http_client(url, http_client=http), mode="auto") as client:
+        out["protocol"] = client.protocol_version
+        out["templates"] = [t.uri_template for t in (await client.list_resource_templates()).resource_templates]
+        names: list[str] = []
+        cursor = None
+        pages = 0
+        while True:
+            page = await client.list_resources(cursor=cursor, cache_mode="bypass")
+            pages += 1
+            names += [r.name for r in page.resources]
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        out["names"], out["pages"] = names, pages
+        text = (await client.read_resource("file:///notes/hello.txt")).contents[0]
+        out["text"] = getattr(text, "text", None)
+        blob = (await client.read_resource("file:///bin/data.bin")).contents[0]
+        out["blob"] = getattr(blob, "blob", None)
+        async with client.listen(resource_subscriptions=["file:///notes/hello.txt"]) as sub:
+            out["honored"] = list(sub.honored.resource_subscriptions or [])
+            await client.call_tool("bash", {"command": "echo more >> notes/hello.txt"})
+            with anyio.fail_after(20):
+                async for event in sub:
+                    out["listen_event"] = getattr(event, "uri", None)
+                    break
+    updated = anyio.Event()
+    seen: list[str] = []
+
+    async def on_message(message: Any) -> None:
+        root = getattr(message, "root", message)
+        if getattr(root, "method", None) == "notifications/resources/updated":
+            seen.append(str(root.params.uri))
+            updated.set()
+
+    http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+    async with http, Client(streamable_http_client(url, http_client=http), mode="legacy",
+                            message_handler=on_message) as client:
+        out["legacy_protocol"] = client.protocol_version
+        await client.subscribe_resource("file:///notes/hello.txt")
+        await client.call_tool("write", {"file_path": "notes/hello.txt", "content": "replaced\n"})
+        with anyio.fail_after(20):
+            await updated.wait()
+        out["legacy_event"] = seen[0]
+        out["legacy_text"] = getattr((await client.read_resource("file:///notes/hello.txt")).contents[0], "text", None)
+    return out
+
+
 # A minimal stdio MCP server for the list_changed check, written with the SDK's 1.x-compatible
 # low-level wire format by hand (no dependency in the gateway's environment).
 SERVER = r'''
@@ -139,7 +192,7 @@ def main() -> None:
     if mode.startswith("drain-"):
         out = anyio.run(drain, url, token, mode.removeprefix("drain-"), sys.argv[4])
     else:
-        out = anyio.run(legacy if mode == "legacy" else modern, url, token)
+        out = anyio.run({"legacy": legacy, "resources": resources}.get(mode, modern), url, token)
     print(json.dumps(out))
 
 

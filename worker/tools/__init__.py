@@ -15,4 +15,5 @@ HELPER_FAMILIES = (
     "worker.tools.code",
     "worker.tools.edits",
     "worker.tools.git",
+    "worker.tools.transfers",
 )

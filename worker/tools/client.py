@@ -9,6 +9,10 @@ worker's ``Reaper`` (which reaps every child with ``waitpid(-1)``), never from a
 While the helper lives its pid is in the worker's ``owned`` set, so the orphan sweeps of bash calls
 leave it alone.  When it dies, every call in flight on it is answered at once with an error result
 that says so, and the next call starts a new helper.
+
+It also forwards the gateway's files channel requests (``forward``) and hands their answers, with the
+descriptor an ``Opened`` carries, to ``on_files_reply`` (``worker.files_relay``); a request the helper
+dies before answering is answered ``Refused`` 503 here.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +33,9 @@ import msgspec
 
 from shared import protocol as p
 from shared.config import WorkerConfig, dump_worker_config
+from shared.fd_channel import recv_with_fds
 from shared.file_tools import FileToolResult
-from shared.framing import FrameBuffer, FrameTooLarge, frame
+from shared.framing import FdFrameBuffer, FrameTooLarge, MissingDescriptor, frame
 from worker.procs import Reaper
 
 __all__ = ["BOOT_TIMEOUT", "CLOSE_GRACE", "WATCH_INTERVAL", "FileHelper"]
@@ -54,8 +60,10 @@ class _Helper:
         self.pid = pid
         self.sock = sock
         self.exit = exit  # from the worker's Reaper: done once the process is dead and reaped
-        self.frames = FrameBuffer(max_frame_size)
+        self.frames = FdFrameBuffer(max_frame_size)
         self.pending: dict[int, asyncio.Future[FileToolResult]] = {}
+        # files channel requests forwarded to it and not answered yet (archives: until TransferDone)
+        self.relayed: set[int] = set()
         self.outbox = bytearray()
         self.ready: p.FileHelperReady | None = None
         self.closed = False  # the socket is closed (it is being stopped, or it broke the protocol)
@@ -75,6 +83,9 @@ class FileHelper:
 
     def __init__(self, cfg: WorkerConfig, loop: asyncio.AbstractEventLoop, reaper: Reaper, owned: set[int],
                  env: dict[str, str]) -> None:
+        # Where the helper's answers to the files channel go (``worker.files_relay``), descriptors included
+        # (the callee owns them).
+        self.on_files_reply: Callable[[p.FromFiles, list[int]], None] | None = None
         self.cfg = cfg
         self.loop = loop
         self.reaper = reaper
@@ -179,9 +190,31 @@ class FileHelper:
                 self._send(helper, p.FileCancel(id=call_id))
             raise
 
+    def forward(self, msg: p.ToFiles) -> None:
+        """Forward a files channel request from the gateway (its answer goes to ``on_files_reply``); a
+        helper that cannot start, or dies before answering, answers ``Refused`` 503 here."""
+        if self._helper is None:
+            try:
+                self.start()
+            except OSError as exc:
+                logger.error("cannot start the file helper: %s", exc)
+                self._reply_lost(msg.id, f"cannot start the file helper process: {exc}")
+                return
+        helper = self._helper
+        assert helper is not None
+        if isinstance(msg, p.CloseTransfer):
+            helper.relayed.discard(msg.id)
+        else:
+            helper.relayed.add(msg.id)
+        self._send(helper, msg)
+
+    def _reply_lost(self, request_id: int, why: str) -> None:
+        if self.on_files_reply is not None:
+            self.on_files_reply(p.Refused(id=request_id, status=503, error=why), [])
+
     # ---- the socket --------------------------------------------------------------------------
 
-    def _send(self, helper: _Helper, msg: p.FileCall | p.FileCancel) -> None:
+    def _send(self, helper: _Helper, msg: p.ToFileHelper) -> None:
         if helper.closed:
             return
         data = frame(p.encode(msg))
@@ -215,12 +248,19 @@ class FileHelper:
         got = 0
         while got < _READ_PER_WAKE:
             try:
-                data = helper.sock.recv(1 << 20)
+                data, fds, truncated = recv_with_fds(helper.sock, 1 << 20)
             except BlockingIOError:
                 return
             except OSError:
-                data = b""  # ECONNRESET: it exited with calls unread
+                data, fds, truncated = b"", [], False  # ECONNRESET: it exited with calls unread
+            if truncated:
+                for fd in fds:
+                    os.close(fd)
+                self._lost(helper, "it sent more descriptors than one read takes")
+                return
             if not data:
+                for fd in fds:
+                    os.close(fd)
                 # it is exiting (or it broke): its exit status answers its calls; a helper that closed
                 # its socket but lingers is killed after CLOSE_GRACE
                 self._disconnect(helper)
@@ -228,7 +268,7 @@ class FileHelper:
                 return
             got += len(data)
             try:
-                bodies = helper.frames.feed(data)
+                bodies = helper.frames.feed(data, fds)
             except FrameTooLarge as exc:
                 self._lost(helper, f"it sent an oversized frame: {exc}")
                 return
@@ -242,11 +282,28 @@ class FileHelper:
                     case p.FileResult():
                         answer = helper.pending.pop(msg.id, None)
                         if answer is not None and not answer.done():
-                            answer.set_result(FileToolResult(msg.text, msg.is_error, msg.structured))
+                            answer.set_result(FileToolResult(msg.text, msg.is_error, msg.structured,
+                                                             msg.content or None))
                     case p.FileHelperReady():
                         helper.ready = msg
                         if msg.error:
                             logger.error("the file helper could not start: %s", msg.error)
+                    case p.Opened() | p.Committed() | p.FilesPage() | p.TransferDone() | p.Refused():
+                        try:
+                            self._files_reply(helper, msg)
+                        except MissingDescriptor as exc:
+                            self._lost(helper, str(exc))
+                            return
+
+    def _files_reply(self, helper: _Helper, msg: p.FromFiles) -> None:
+        fds = [helper.frames.take_fd()] if isinstance(msg, p.Opened) else []
+        if not (isinstance(msg, p.Opened) and msg.kind == "archive"):  # an archive's TransferDone follows
+            helper.relayed.discard(msg.id)
+        if self.on_files_reply is None:
+            for fd in fds:
+                os.close(fd)
+            return
+        self.on_files_reply(msg, fds)
 
     def _kill_if_alive(self, helper: _Helper) -> None:
         if not helper.exit.done():
@@ -268,6 +325,7 @@ class FileHelper:
         if helper.outbox:
             self.loop.remove_writer(helper.sock.fileno())
         helper.sock.close()
+        helper.frames.close()
         if self._helper is helper:
             self._helper = None  # the next call starts a new one
 
@@ -299,6 +357,10 @@ class FileHelper:
             if not answer.done():
                 answer.set_result(FileToolResult(text, is_error=True))
         helper.pending.clear()
+        relayed, helper.relayed = helper.relayed, set()
+        for request_id in sorted(relayed):
+            self._reply_lost(request_id, "the worker's file helper died or was stopped before it answered; nothing "
+                                         "was written: send it again")
 
 
 def _process_state(pid: int) -> str:

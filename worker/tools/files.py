@@ -135,10 +135,13 @@ class FileToolContext:
 
     def __init__(self, workspace: str | os.PathLike[str], max_read_bytes: int, max_write_bytes: int,
                  run: Runner | None = None, rg_path: str | None = None, scan_time_budget: float = SCAN_TIME_BUDGET,
-                 max_pattern_bytes: int = DEFAULT_MAX_PATTERN_BYTES) -> None:
+                 max_pattern_bytes: int = DEFAULT_MAX_PATTERN_BYTES, max_upload_bytes: int = 8 * MIB,
+                 max_download_bytes: int = 8 * MIB) -> None:
         self.workspace = Path(workspace)
         self.max_read_bytes = max_read_bytes
         self.max_write_bytes = max_write_bytes
+        self.max_upload_bytes = max_upload_bytes  # upload (--max-upload-bytes)
+        self.max_download_bytes = max_download_bytes  # download's blob (--max-download-bytes)
         self.run = run
         self.rg_path = rg_path
         self.scan_time_budget = scan_time_budget
@@ -148,7 +151,8 @@ class FileToolContext:
     @classmethod
     def from_config(cls, cfg: WorkerConfig, run: Runner | None) -> FileToolContext:
         return cls(cfg.workspace, max_read_bytes=cfg.max_read_bytes, max_write_bytes=cfg.max_write_bytes, run=run,
-                   max_pattern_bytes=cfg.max_pattern_bytes)
+                   max_pattern_bytes=cfg.max_pattern_bytes, max_upload_bytes=cfg.max_upload_bytes,
+                   max_download_bytes=cfg.max_download_bytes)
 
     @property
     def root(self) -> Workspace:

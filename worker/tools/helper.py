@@ -15,7 +15,10 @@ The worker starts it (``FileHelper.start`` in worker/tools/client.py) as
 
 Then it says ``FileHelperReady`` and serves: length-prefixed msgpack frames (``shared.framing``,
 messages in ``shared.protocol``) over the socket, ``FileCall`` and ``FileCancel`` in, one
-``FileResult`` per ``FileCall`` out.  Calls run concurrently on up to MAX_THREADS threads, started as
+``FileResult`` per ``FileCall`` out; and the gateway's files channel requests, relayed by the worker
+(``OpenRead``, ``OpenWrite``, ``CommitWrite``, ``CloseTransfer``, ``OpenWatch``, ``ListFiles``: see
+``worker.tools.transfers``), each answered once, an ``Opened`` with the descriptor it opened beside the
+frame (``SCM_RIGHTS``).  Calls run concurrently on up to MAX_THREADS threads, started as
 calls arrive and ended after IDLE_THREAD_SECONDS without work: every thread is a task of the tool user
 and counts toward the RLIMIT_NPROC its shells get (``--limit-processes``), so an idle helper is one.
 A ``FileCancel`` sets the call's stop flag (a scan returns what it found, a running ``rg`` is
@@ -28,6 +31,7 @@ Exit codes: 0 after the socket closed, 3 when it could not start (the reason is 
 from __future__ import annotations
 
 import argparse
+import array
 import contextlib
 import ctypes
 import functools
@@ -42,7 +46,7 @@ import socket
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import msgspec
 
@@ -52,6 +56,7 @@ from shared.file_tools import FileToolResult
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from worker.tools import HELPER_FAMILIES
 from worker.tools.files import FileToolContext, call_file_tool, kill_running_children, run_rg
+from worker.tools.transfers import Transfers
 
 __all__ = ["BOOT_ERROR", "ENGINE_ENV", "IDLE_THREAD_SECONDS", "MAX_THREADS", "main", "seal"]
 
@@ -149,6 +154,8 @@ class _Server:
         self.lock = threading.Lock()
         self.all_done = threading.Condition(self.lock)
         self.running: dict[int, threading.Event] = {}  # calls not yet answered: their stop flags
+        # the files channel's requests (/files transfers, resources, watches), relayed by the worker
+        self.transfers = Transfers(ctx, self.send)
 
     def serve(self) -> None:
         self.send(p.FileHelperReady(pid=os.getpid(), uid=os.geteuid(), gid=os.getegid(),
@@ -187,6 +194,10 @@ class _Server:
                     cancelled = self.running.get(msg.id)
                 if cancelled is not None:
                     cancelled.set()
+            case p.CloseTransfer():
+                self.transfers.close(msg.id)
+            case p.OpenRead() | p.OpenWrite() | p.CommitWrite() | p.OpenWatch() | p.ListFiles():
+                self.pool.submit(functools.partial(self.transfers.handle, msg))
 
     def run_call(self, call: p.FileCall, stop: threading.Event) -> None:
         try:
@@ -197,24 +208,36 @@ class _Server:
         except Exception as exc:
             logger.exception("file call %d (%s) failed inside the file helper", call.id, call.tool)
             result = FileToolResult(f"internal error in the file helper: {exc}", is_error=True)
-        self.send(p.FileResult(id=call.id, text=result.text, is_error=result.is_error, structured=result.structured))
+        self.send(p.FileResult(id=call.id, text=result.text, is_error=result.is_error, structured=result.structured,
+                               content=result.content or []))
         with self.lock:
             self.running.pop(call.id, None)
             self.all_done.notify_all()
 
-    def send(self, msg: p.FileHelperReady | p.FileResult) -> None:
+    def send(self, msg: p.FromFileHelper, fds: Sequence[int] = ()) -> None:
+        """Send one message, and ``fds`` beside it (closed here once sent, or when it cannot be)."""
         data = frame(p.encode(msg))
         with self.send_lock:
             try:
-                self.sock.sendall(data)
+                if fds:
+                    # the descriptors travel with the frame's first byte (shared.framing.FdFrameBuffer)
+                    sent = self.sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+                    data = data[sent:]
+                if data:
+                    self.sock.sendall(data)
             except OSError:
                 pass  # the worker is gone: the reader sees end of file and stops everything
+            finally:
+                for fd in fds:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
 
     def stop_all(self) -> None:
         """Stop every call and wait (at most EXIT_GRACE) until they have returned."""
         with self.lock:
             for stop in self.running.values():
                 stop.set()
+        self.transfers.stop_all()
         kill_running_children()
         with self.lock:
             self.all_done.wait_for(lambda: not self.running, EXIT_GRACE)
