@@ -449,12 +449,13 @@ class WorkerPool:
         log_level = "DEBUG" if self.cfg.log_level.upper() == "DEBUG" else "WARNING"
         argv = [sys.executable, "-m", "worker", "--fd", str(child.fileno()), "--config",
                 dump_worker_config(wcfg), "--log-level", log_level]
-        pass_fds = [child.fileno()]
+        theirs = [child]  # closed here once the worker has them
         files_ours: socket.socket | None = None
         if self.role == "tools":  # the files channel: descriptors travel on it (gateway.transfers)
             files_ours, files_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             argv += ["--files-fd", str(files_theirs.fileno())]
-            pass_fds.append(files_theirs.fileno())
+            theirs.append(files_theirs)
+        pass_fds = [s.fileno() for s in theirs]
         if self.isolation == "pidns":
             net = ["--net"] if self.cfg.no_network else []
             argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *net, *argv]
@@ -463,16 +464,19 @@ class WorkerPool:
                 *argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=pass_fds,
                 start_new_session=True, env=worker_env(marker), cwd=self.workspace,
             )
-        except OSError as exc:
+        except BaseException as exc:  # cancelled (the pool closing) or the exec failed: ours go too
             parent.close()
             if files_ours is not None:
                 files_ours.close()
+            if not isinstance(exc, OSError):
+                raise
             self.event(self.core.spawn_failed(worker.id, str(exc), self.loop.time()))
             return
         finally:
-            child.close()
-            for fd in pass_fds[1:]:
-                os.close(fd)
+            # through the socket objects: closing their numbers alone would leave the objects to close
+            # them again when collected, by then perhaps another descriptor's number
+            for sock in theirs:
+                sock.close()
         handle = WorkerHandle(self, worker, marker, proc)
         if files_ours is not None:
             handle.files = FilesChannel(files_ours, self.loop, worker.id)
