@@ -406,7 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
          help="time a server gets to start, connect, initialize and list its tools")
 
 
-    files = ap.add_argument_group("files in and out (upload and download tools, PUT/GET /files/<path>, MCP resources)")
+    files = ap.add_argument_group("files in and out (upload, download, /files, resources)")
     _add(files, "--max-upload-bytes", type=_size(1), default=8 * MIB, metavar="BYTES",
          help="largest file the upload tool takes (decoded; its base64 must also fit --max-message-size)")
     _add(files, "--max-download-bytes", type=_size(1), default=8 * MIB, metavar="BYTES",
@@ -419,9 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add(files, "--transfer-idle-timeout", type=_number(), default=30.0, metavar="S",
          help="a /files transfer that moves no byte for this long is cut: a stalled upload is discarded, a "
          "download whose client stops reading is closed")
-    files.add_argument("--resources", action=argparse.BooleanOptionalAction, default=True,
-                       help="offer the workspace's files as MCP resources (file:///{path}), with subscriptions "
-                       "(default: on)")
+    _switch(files, "--no-resources", "do not offer the workspace's files as MCP resources (file:///{path}, with "
+            "subscriptions); they are offered unless this is given")
     _add(files, "--max-resource-subscriptions", type=_integer(1), default=100, metavar="N",
          help="resources one session may subscribe to")
     _add(files, "--max-resource-watches", type=_integer(1), default=1024, metavar="N",
@@ -464,5 +463,6 @@ def parse_config(argv: list[str] | None = None) -> GatewayConfig:
                  "SANDBOX_GATEWAY_TOKEN (rotate that one where it is set)")
     values = vars(ns)
     values["allowed_origins"] = tuple(dict.fromkeys(values["allowed_origins"]))
+    values["resources"] = not values.pop("no_resources")
     return GatewayConfig(**values)
 

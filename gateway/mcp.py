@@ -103,7 +103,7 @@ DISCOVER_TTL_MS = 3_600_000
 TOOLS_TTL_MS = 300_000
 TOOLS_TTL_MS_WITH_SERVERS = 0
 TEMPLATES_TTL_MS = 3_600_000  # resources/templates/list never changes; the files do (their ttlMs: 0, private)
-# resources/* are served like calls (a task each, the same per-session limits) when --resources is on
+# resources/* are served like calls (a task each, the same per-session limits) unless --no-resources
 RESOURCE_METHODS = frozenset({"resources/templates/list", "resources/list", "resources/read", "resources/subscribe",
                               "resources/unsubscribe", "subscriptions/listen"})
 SUBSCRIPTION_ID_META = "io.modelcontextprotocol/subscriptionId"

@@ -112,7 +112,7 @@ def _refusal(reply: p.FromFiles, uri: str) -> GatewayError:
 
 
 class WorkspaceResources:
-    """resources/* for every session (made by the gateway when ``--resources`` is on)."""
+    """resources/* for every session (made by the gateway unless ``--no-resources``)."""
 
     def __init__(self, services: Shared) -> None:
         self.services = services

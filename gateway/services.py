@@ -29,7 +29,7 @@ class Services:
         self.metrics = metrics
         self.pool = pool
         self.draining = False
-        # the workspace as MCP resources (--resources); set by the gateway, None when off
+        # the workspace as MCP resources (off with --no-resources); set by the gateway, None when off
         self.resources: WorkspaceResources | None = None
         self._call_ids = itertools.count(1)
         self._job_ids = itertools.count(1)

@@ -223,7 +223,7 @@ def test_drain_delivers_the_last_answer_to_the_python_sdk_2_http_client(start_ga
 # The groups --help has, one per concern, and the placeholders values are written with.
 GROUPS = ("network and connections", "authentication and access", "worker pool", "deadlines and shutdown",
           "sessions", "tools: where and how calls run", "per-call resource limits", "background jobs",
-          "managed MCP servers", "logging")
+          "managed MCP servers", "files in and out (upload, download, /files, resources)", "logging")
 PLACEHOLDERS = {"HOST", "PORT", "N", "S", "BYTES", "PER_S", "TOKEN", "FILE", "ORIGIN", "DIR", "USER"}
 
 
@@ -341,7 +341,7 @@ def test_sizes_take_the_units_the_help_uses(capsys: pytest.CaptureFixture[str]) 
         1 << 20, 2 << 30, 512 << 10, 64 << 10, 10**6, 1 << 20, 4 << 10)
     # every BYTES flag goes through the one parser
     sizes = [flag for flag, kind in _numeric_flags() if kind == "size"]
-    assert len(sizes) == 7, sizes
+    assert len(sizes) == 10, sizes
     for flag in sizes:
         assert "not a size" in _parse_error([flag, "1Q"], capsys)
 
