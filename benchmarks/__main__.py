@@ -156,7 +156,8 @@ async def run_scenario(scenario: Scenario, args: argparse.Namespace) -> dict[str
     reason = scenario.skip_reason(args.spawn)
     if reason:
         return {"status": "skipped", "reason": reason}
-    result: dict[str, Any] = {"status": "ok", "description": scenario.description}
+    result: dict[str, Any] = {"status": "ok", "description": scenario.description,
+                              "compared_with": scenario.compared_with}
     started = time.perf_counter()
     load = os.getloadavg()[0]
     result["loadavg_at_start"] = load

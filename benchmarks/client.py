@@ -102,7 +102,14 @@ class _Calls:
         ``answer_timeout`` bounds the wait on the client side; a call that gets
         no answer within it (or whose connection drops) is ``answered=False``.
         """
-        params = {"name": "bash", "arguments": {"command": command, "timeout": tool_timeout}}
+        return await self.call_tool("bash", {"command": command, "timeout": tool_timeout},
+                                    answer_timeout=answer_timeout)
+
+    async def call_tool(
+        self, tool: str, arguments: dict[str, Any], *, answer_timeout: float | None = None
+    ) -> CallOutcome:
+        """Call ``tool`` and classify the answer (as ``bash`` does)."""
+        params = {"name": tool, "arguments": arguments}
         started = time.perf_counter()
         try:
             async with asyncio.timeout(answer_timeout):

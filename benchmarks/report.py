@@ -108,7 +108,8 @@ def format_table(results: dict[str, dict[str, Any]]) -> str:
             ratio = row.get("ratio")
             rows.append(
                 (
-                    name if i == 0 else "",
+                    (name if result.get("compared_with", "floor") == "floor" else
+                     f"{name} (floor = {result['compared_with']})") if i == 0 else "",
                     row["metric"],
                     row["unit"],
                     _fmt(row["gateway"]),
@@ -202,7 +203,8 @@ def build_chart(document: dict[str, Any]) -> Any:
         log = bool(positive) and max(positive) / min(positive) > _LOG_SPAN
         if log:
             ax.set_yscale("log")
-        for offset, values, who, colour in ((-0.2, gateway, "gateway", "tab:blue"), (0.2, floor, "floor", "tab:gray")):
+        second = result.get("compared_with", "floor")  # the tools scenario compares with bash
+        for offset, values, who, colour in ((-0.2, gateway, "gateway", "tab:blue"), (0.2, floor, second, "tab:gray")):
             drawn = [v if v == v and (v > 0 or not log) else 0.0 for v in values]
             container = ax.bar([p + offset for p in positions], drawn, width=0.4, label=who, color=colour)
             texts = [_fmt(v) if v == v else "" for v in values]

@@ -28,6 +28,7 @@ from benchmarks.floor import run_floor
 from benchmarks.procs import GatewayProcess, cpu_seconds, pid_alive, proc_status_kb, tree_cpu_seconds
 from benchmarks.progress import Progress
 from benchmarks.stats import summarize
+from benchmarks.tool_pairs import DIR, PAIRS, SETUP
 
 __all__ = ["SCENARIOS", "Row", "Scenario", "Target", "wait_pool_ready"]
 
@@ -272,6 +273,7 @@ async def _lanes(
 class Scenario:
     name: ClassVar[str]
     description: ClassVar[str]
+    compared_with: ClassVar[str] = "floor"  # what the second column is
 
     def gateway_args(self, quick: bool) -> list[str]:
         return []
@@ -917,7 +919,61 @@ class Flood(Scenario):
         ]
 
 
+# ---------------------------------------------------------------- tools
+
+
+class ToolsVsBash(Scenario):
+    """Each tool next to doing the same through ``bash`` (``benchmarks/tool_pairs.py``): here the
+    comparison is that bash call on the same gateway, not the floor."""
+
+    name = "tools"
+    description = "each tool's p50 beside the same work through bash on the same session (floor column: bash)"
+    compared_with = "bash"
+
+    def size(self, quick: bool) -> tuple[int, int]:
+        return (3, 1) if quick else (40, 5)
+
+    async def floor(self, quick: bool) -> dict[str, Any]:
+        return {}  # the bash side is measured with the tools, interleaved, in ``gateway``
+
+    async def gateway(self, target: Target, quick: bool) -> dict[str, Any]:
+        calls, warmup = self.size(quick)
+        pairs: dict[str, Any] = {}
+        failures: list[str] = []
+        async with await target.session() as session:
+            for command in SETUP:
+                setup = await session.call_tool("bash", {"command": command, "timeout": 120}, answer_timeout=150)
+                if not setup.ok:
+                    raise RuntimeError(f"setting up the tools' files failed: {setup.error_text}")
+            with Progress(self.name, len(PAIRS) * (calls + warmup), enabled=target.progress) as progress:
+                for pair in PAIRS:
+                    sides: dict[str, list[float]] = {"tool": [], "bash": []}
+                    for i in range(warmup + calls):
+                        tool, arguments = pair.tool(i)
+                        for side, outcome in (
+                            ("tool", await session.call_tool(tool, arguments, answer_timeout=60)),
+                            ("bash", await session.call_tool("bash", {"command": pair.bash(i), "timeout": 30},
+                                                             answer_timeout=60)),
+                        ):
+                            if not outcome.ok:
+                                failures.append(f"{pair.name} ({side}): {outcome.error_text or 'no answer'}"[:300])
+                            elif i >= warmup:
+                                sides[side].append(outcome.latency_ms)
+                        progress.advance()
+                    pairs[pair.name] = {side: summarize(samples) for side, samples in sides.items()}
+                    pairs[pair.name]["why"] = pair.why
+            await session.call_tool("bash", {"command": f"rm -rf {DIR}", "timeout": 60}, answer_timeout=90)
+        if failures:
+            raise RuntimeError(f"{len(failures)} calls failed, e.g. {failures[0]}")
+        return {"pairs": pairs, "calls_per_side": calls}
+
+    def rows(self, gateway: dict[str, Any], floor: dict[str, Any]) -> list[Row]:
+        return [Row(name, "ms p50", sides["tool"]["p50"], sides["bash"]["p50"])
+                for name, sides in gateway["pairs"].items()]
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
-    for s in (Latency(), ColdLatency(), Throughput(), Concurrency(), Deadline(), Churn(), Connections(), Flood())
+    for s in (Latency(), ColdLatency(), Throughput(), Concurrency(), Deadline(), Churn(), Connections(), Flood(),
+              ToolsVsBash())
 }

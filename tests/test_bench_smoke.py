@@ -153,3 +153,28 @@ def test_chart_without_matplotlib_is_refused_before_the_run(tmp_path: Path) -> N
     assert proc.stderr.strip().splitlines() == [
         "sandbox-bench: --chart needs matplotlib, the 'bench' extra: pip install 'sandbox-gateway[bench]'"]
     assert not (tmp_path / "c.png").exists() and "==" not in proc.stdout
+
+
+def test_bench_tools_scenario_sets_every_tool_beside_bash(tmp_path: Path) -> None:
+    """``sandbox-bench tools``: a row per pair of benchmarks/tool_pairs.py, the tool's p50 beside the same
+    work through bash on the same session, covering every tool that works on files, code or git."""
+    from benchmarks.tool_pairs import PAIRS
+    from shared import toolset  # noqa: F401  (registers every family's tools)
+    from shared.tools import TOOLS
+
+    covered = {pair.tool(0)[0] for pair in PAIRS}
+    # not paired: bash itself, the job and managed-server tools (no bash equivalent: they manage what
+    # bash started), terminals (benchmarks/terminal_calls.py)
+    unpaired = {name for name in TOOLS if name == "bash" or name.startswith(("job_", "mcp_server_", "terminal_"))}
+    assert covered == set(TOOLS) - unpaired
+    out = tmp_path / "tools.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "tools", "--spawn", "--quick", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300 * SCALE)
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    assert "tools (floor = bash)" in proc.stdout
+    result = json.loads(out.read_text())["scenarios"]["tools"]
+    assert result["status"] == "ok" and result["compared_with"] == "bash", result
+    assert [row["metric"] for row in result["rows"]] == [pair.name for pair in PAIRS]
+    for row in result["rows"]:
+        assert _number(row["gateway"]) and _number(row["floor"]) and row["gateway"] > 0 and row["floor"] > 0, row
+    assert not result["gateway_process"]["leftover_pids"]
