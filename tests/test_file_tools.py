@@ -53,6 +53,8 @@ def make_ctx(ws: Path, *, engine: str = "python", **overrides: Any) -> FileToolC
     fields: dict[str, Any] = {"max_read_bytes": 10 * MIB, "max_write_bytes": 10 * MIB}
     fields.update(overrides)
     run = run_rg if engine == "rg" else None
+    if engine == "rg":
+        fields.setdefault("python_first", 0.0)  # rg from the start, whatever the tree's size
     return FileToolContext(ws, run=run, **fields)
 
 
@@ -789,6 +791,25 @@ def test_grep_rg_and_python_agree(ws: Path, case: dict[str, Any]) -> None:
     assert {**by_python.structured, "engine": ""} == {**by_rg.structured, "engine": ""}
 
 
+@needs_rg
+def test_grep_answers_small_trees_itself_and_hands_big_ones_to_rg(ws: Path) -> None:
+    """rg is a process of its own: a tree the Python engine searches within ``python_first`` is answered
+    without it; a bigger one goes to rg, which searches from the start: the same answer either way."""
+    for i in range(300):
+        sub = ws / f"tree/d{i % 10}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"f{i}.txt").write_text("".join(f"line {j} {'foo' if j % 7 == 0 else 'bar'}\n" for j in range(400)))
+    args = {"pattern": "foo$", "path": "tree/d3", "max_results": 10_000}
+    small = ok(make_ctx(ws, engine="rg", python_first=5.0), "grep", **args)
+    assert small.structured is not None and small.structured["engine"] == "python"
+    args["path"] = "tree"
+    handed = ok(make_ctx(ws, engine="rg", python_first=1e-9), "grep", **args)  # spent before the first file
+    alone = ok(make_ctx(ws), "grep", **args)
+    assert handed.structured is not None and handed.structured["engine"] == "rg"
+    assert handed.text == alone.text and handed.structured["timed_out"] is False
+    assert handed.text.count("\n") > 10_000 // 2
+
+
 def test_grep_time_budget_returns_partial_results(ws: Path) -> None:
     make_search_tree(ws)
     result = ok(make_ctx(ws, scan_time_budget=0.0), "grep", pattern="foo")
@@ -814,10 +835,10 @@ def test_grep_rg_timeouts_are_reported(ws: Path) -> None:
                             stop: threading.Event) -> tuple[int, bytes]:
         return -9, b"./a.txt\x001:foo one\n./a.t"
 
-    ctx = FileToolContext(ws, 10 * MIB, 10 * MIB, raises_timeout, rg_path="rg", scan_time_budget=1.0)
+    ctx = FileToolContext(ws, 10 * MIB, 10 * MIB, raises_timeout, rg_path="rg", scan_time_budget=1.0, python_first=0)
     result = ok(ctx, "grep", pattern="foo")
     assert "time limit of 1 s" in result.text
-    ctx = FileToolContext(ws, 10 * MIB, 10 * MIB, killed_after_output, rg_path="rg")
+    ctx = FileToolContext(ws, 10 * MIB, 10 * MIB, killed_after_output, rg_path="rg", python_first=0)
     result = ok(ctx, "grep", pattern="foo")
     assert result.text.splitlines()[0] == "a.txt:1:foo one"
     assert result.structured is not None and result.structured["timed_out"] is True
@@ -832,7 +853,7 @@ def test_grep_runner_failure_falls_back_to_python(ws: Path) -> None:
         argv_seen.append(argv)
         return 2, b""
 
-    ctx = FileToolContext(ws, 10 * MIB, 10 * MIB, broken, rg_path="/opt/rg")
+    ctx = FileToolContext(ws, 10 * MIB, 10 * MIB, broken, rg_path="/opt/rg", python_first=0)
     result = ok(ctx, "grep", pattern="foo nested")
     assert result.text.startswith("a/b.txt:2:foo nested\n")
     assert argv_seen and argv_seen[0][0] == "/opt/rg"

@@ -19,7 +19,11 @@ grep runs ``rg`` through ``FileToolContext.run`` (``run_rg``: a child of the pro
 tools, with the searched directory's descriptor as its working directory or the searched file as
 its stdin) and otherwise a Python engine with the same file selection, matching rules and output
 order, built on RE2: matching takes linear time, so no pattern makes a search run away, and patterns
-are bounded by ``max_pattern_bytes`` before they are compiled.
+are bounded by ``max_pattern_bytes`` before they are compiled.  The Python engine goes first for
+``PYTHON_FIRST`` seconds: a small tree is searched before ``rg`` would have started (it is a process of
+its own, 4 ms on a 71-file tree where the helper needs 3, and rg reads every file before a result cap
+stops it), and a bigger one is handed to ``rg``, which
+searches from the start again.
 """
 
 from __future__ import annotations
@@ -95,6 +99,8 @@ MAX_LIST_ENTRIES = 1000
 MAX_GLOB_RESULTS = 1000
 # seconds a directory scan (grep's Python engine, rg, glob) may take before it returns partial results
 SCAN_TIME_BUDGET = 10.0
+# seconds grep's Python engine gets before a search goes to rg instead (rg costs a process)
+PYTHON_FIRST = 0.010
 BINARY_SNIFF_BYTES = 8192
 # grep's Python engine searches a file in blocks of whole lines of about this size, each with one
 # RE2 scan (lines that do not match cost no Python code); a smaller file is one block
@@ -136,7 +142,7 @@ class FileToolContext:
     def __init__(self, workspace: str | os.PathLike[str], max_read_bytes: int, max_write_bytes: int,
                  run: Runner | None = None, rg_path: str | None = None, scan_time_budget: float = SCAN_TIME_BUDGET,
                  max_pattern_bytes: int = DEFAULT_MAX_PATTERN_BYTES, max_upload_bytes: int = 8 * MIB,
-                 max_download_bytes: int = 8 * MIB) -> None:
+                 max_download_bytes: int = 8 * MIB, python_first: float = PYTHON_FIRST) -> None:
         self.workspace = Path(workspace)
         self.max_read_bytes = max_read_bytes
         self.max_write_bytes = max_write_bytes
@@ -145,6 +151,7 @@ class FileToolContext:
         self.run = run
         self.rg_path = rg_path
         self.scan_time_budget = scan_time_budget
+        self.python_first = python_first  # 0: rg (when there is one) from the start
         self.max_pattern_bytes = max_pattern_bytes
         self._root: Workspace | None = None
 
@@ -1510,6 +1517,17 @@ def _format_grep(search: _GrepSearch, args: GrepArgs, ctx: FileToolContext, show
     )
 
 
+def _grep_here(fd: int, is_file: bool, shown: str, base: str, pattern: _Pattern, args: GrepArgs,
+               budget: _Budget) -> _GrepSearch:
+    """The search by the Python engine, in this process."""
+    if is_file:
+        os.lseek(fd, 0, os.SEEK_SET)  # rg, given the file as stdin, shares its offset
+        hits, spent = _search_file(fd, os.read(fd, BINARY_SNIFF_BYTES), pattern, args.context_lines,
+                                   args.max_results + 1, budget)
+        return _GrepSearch({shown: hits} if hits else {}, "python", timed_out=spent)
+    return _grep_python(fd, _printable(base), pattern, args, budget)
+
+
 def _grep(args: GrepArgs, ctx: FileToolContext, stop: threading.Event) -> FileToolResult:
     pattern = _Pattern(args.pattern, args.case_insensitive, ctx)  # a bad pattern fails before any search
     if args.glob is not None:
@@ -1536,19 +1554,18 @@ def _grep(args: GrepArgs, ctx: FileToolContext, stop: threading.Event) -> FileTo
         budget = _Budget(ctx.scan_time_budget, stop)
         rg = (ctx.rg_path or shutil.which("rg")) if ctx.run is not None else None
         search = None
-        if rg is not None and ctx.run is not None:
+        if rg is not None and ctx.python_first > 0:
+            first = _Budget(min(ctx.python_first, ctx.scan_time_budget), stop)
+            quick = _grep_here(fd, is_file, shown, base, pattern, args, first)
+            if not quick.timed_out or stop.is_set():
+                search = quick
+        if search is None and rg is not None and ctx.run is not None:
             if is_file:
                 search = _grep_rg(rg, ctx.run, None, fd, "", shown, args, ctx.scan_time_budget, stop)
             else:
                 search = _grep_rg(rg, ctx.run, fd, None, _printable(base), None, args, ctx.scan_time_budget, stop)
         if search is None:
-            if is_file:
-                os.lseek(fd, 0, os.SEEK_SET)  # rg, given the file as stdin, shares its offset
-                hits, spent = _search_file(fd, os.read(fd, BINARY_SNIFF_BYTES), pattern, args.context_lines,
-                                           args.max_results + 1, budget)
-                search = _GrepSearch({shown: hits} if hits else {}, "python", timed_out=spent)
-            else:
-                search = _grep_python(fd, _printable(base), pattern, args, budget)
+            search = _grep_here(fd, is_file, shown, base, pattern, args, budget)
             if rg is not None:
                 search.note = "ripgrep could not run this search; the Python engine did"
     finally:
