@@ -167,6 +167,62 @@ def _caption(document: dict[str, Any]) -> str:
             f"Python {machine.get('python', '?')}, kernel {machine.get('kernel', '?')}\n{FLOOR_DEFINITION}")
 
 
+_MANY_BARS = 8  # a panel with more rows than this is drawn with horizontal bars, a row per line
+
+
+def _bar_values(shown: list[dict[str, Any]]) -> tuple[list[float], list[float], list[float], bool]:
+    gateway = [float(row["gateway"]) for row in shown]
+    floor = [float(row["floor"]) if isinstance(row.get("floor"), int | float) else math.nan for row in shown]
+    positive = [v for v in gateway + floor if v == v and v > 0]
+    return gateway, floor, positive, bool(positive) and max(positive) / min(positive) > _LOG_SPAN
+
+
+def _vertical_panel(ax: Any, shown: list[dict[str, Any]], second: str, blended: Any) -> None:
+    """Gateway and floor bars side by side per row, values on the bars, the unit and ratio under them."""
+    import textwrap
+
+    labels = [textwrap.fill(row["metric"], 14) + (f"\n({row['unit']})" if row.get("unit") else "")
+              + (f"\n{row['ratio']:.2f}x" if row.get("ratio") else "") for row in shown]
+    positions = list(range(len(shown)))
+    gateway, floor, positive, log = _bar_values(shown)
+    if log:
+        ax.set_yscale("log")
+    for offset, values, who, colour in ((-0.2, gateway, "gateway", "tab:blue"), (0.2, floor, second, "tab:gray")):
+        drawn = [v if v == v and (v > 0 or not log) else 0.0 for v in values]
+        container = ax.bar([p + offset for p in positions], drawn, width=0.4, label=who, color=colour)
+        texts = [_fmt(v) if v == v else "" for v in values]
+        ax.bar_label(container, labels=texts, fontsize=7, rotation=90, padding=2)
+        if log:  # a zero cannot be drawn on a log scale: its value is written at the bottom
+            bottom = blended(ax.transData, ax.transAxes)
+            for p, v in zip(positions, values, strict=True):
+                if v == 0:
+                    ax.text(p + offset, 0.01, "0", transform=bottom, ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(positions, labels, fontsize=6.5 if len(shown) > 6 else 7)
+    ax.margins(y=0.25)
+    if log:
+        ax.set_ylim(top=max(positive) * 8)
+    ax.set_ylabel("value, unit under each bar" + (" (log scale)" if log else ""), fontsize=8)
+
+
+def _horizontal_panel(ax: Any, shown: list[dict[str, Any]], second: str) -> None:
+    """Many rows (the tools scenario): a line per row, its name (the part before " | ", the first
+    side's), unit and ratio on the left, the two bars beside each other with their values."""
+    labels = [f"{row['metric'].split(' | ')[0]} ({row['unit']})"
+              + (f"  {row['ratio']:.2f}x" if row.get("ratio") else "") for row in shown]
+    positions = list(range(len(shown)))
+    gateway, floor, _, log = _bar_values(shown)
+    if log:
+        ax.set_xscale("log")
+    for offset, values, who, colour in ((-0.2, gateway, "gateway", "tab:blue"), (0.2, floor, second, "tab:gray")):
+        drawn = [v if v == v and (v > 0 or not log) else 0.0 for v in values]
+        container = ax.barh([p + offset for p in positions], drawn, height=0.4, label=who, color=colour)
+        ax.bar_label(container, labels=[_fmt(v) if v == v else "" for v in values], fontsize=6.5, padding=2)
+    ax.set_yticks(positions, labels, fontsize=7)
+    ax.invert_yaxis()  # the first row on top
+    ax.margins(x=0.15)
+    ax.set_xlabel("value, unit after each name" + (" (log scale)" if log else ""), fontsize=8)
+
+
 def build_chart(document: dict[str, Any]) -> Any:
     """The chart of a run (a ``sandbox-bench --json`` document) as a matplotlib Figure: one panel per
     scenario that ran, gateway and floor bars side by side for each of its numeric rows, values printed
@@ -186,7 +242,9 @@ def build_chart(document: dict[str, Any]) -> Any:
                if (name, r) not in ran]
     cols = max(1, min(3, len(ran)))
     rows_n = max(1, math.ceil(len(ran) / cols))
-    fig, axes = plt.subplots(rows_n, cols, figsize=(6.4 * cols, 4.8 * rows_n + 1.2), squeeze=False)
+    tallest = max((len(r["rows"]) for _, r in ran), default=0)
+    panel_height = max(4.8, 0.3 * tallest + 1.8) if tallest > _MANY_BARS else 4.8
+    fig, axes = plt.subplots(rows_n, cols, figsize=(6.4 * cols, panel_height * rows_n + 1.2), squeeze=False)
     for ax in axes.flat[len(ran):]:
         ax.set_visible(False)
     for ax, (name, result) in zip(axes.flat, ran, strict=False):
@@ -194,37 +252,17 @@ def build_chart(document: dict[str, Any]) -> Any:
                 and not isinstance(row.get("gateway"), bool)]
         shown = [row for row in bars if row["gateway"] or row.get("floor")]
         zero = [row for row in bars if row not in shown]  # e.g. errors+lost 0: said, not drawn
-        labels = [textwrap.fill(row["metric"], 14) + (f"\n({row['unit']})" if row.get("unit") else "")
-                  + (f"\n{row['ratio']:.2f}x" if row.get("ratio") else "") for row in shown]
-        positions = list(range(len(shown)))
-        gateway = [float(row["gateway"]) for row in shown]
-        floor = [float(row["floor"]) if isinstance(row.get("floor"), int | float) else math.nan for row in shown]
-        positive = [v for v in gateway + floor if v == v and v > 0]
-        log = bool(positive) and max(positive) / min(positive) > _LOG_SPAN
-        if log:
-            ax.set_yscale("log")
         second = result.get("compared_with", "floor")  # the tools scenario compares with bash
-        for offset, values, who, colour in ((-0.2, gateway, "gateway", "tab:blue"), (0.2, floor, second, "tab:gray")):
-            drawn = [v if v == v and (v > 0 or not log) else 0.0 for v in values]
-            container = ax.bar([p + offset for p in positions], drawn, width=0.4, label=who, color=colour)
-            texts = [_fmt(v) if v == v else "" for v in values]
-            ax.bar_label(container, labels=texts, fontsize=7, rotation=90, padding=2)
-            if log:  # a zero cannot be drawn on a log scale: its value is written at the bottom
-                bottom = blended_transform_factory(ax.transData, ax.transAxes)
-                for p, v in zip(positions, values, strict=True):
-                    if v == 0:
-                        ax.text(p + offset, 0.01, "0", transform=bottom, ha="center", va="bottom", fontsize=7)
-        ax.set_xticks(positions, labels, fontsize=6.5 if len(shown) > 6 else 7)
-        ax.margins(y=0.25)
-        if log:
-            ax.set_ylim(top=max(positive) * 8)
-        ax.set_ylabel("value, unit under each bar" + (" (log scale)" if log else ""), fontsize=8)
+        if len(shown) > _MANY_BARS:
+            _horizontal_panel(ax, shown, second)
+        else:
+            _vertical_panel(ax, shown, second, blended_transform_factory)
         load = result.get("loadavg_at_start")
         subtitle = "; ".join([*(f"{row['metric']}: {_fmt(row['gateway'])}" for row in zero),
                               *([f"load {load:.1f} at start"] if isinstance(load, int | float) else [])])
         title = textwrap.fill(f"{name}: {result.get('description', '')}", 70)
         ax.set_title(title + (f"\n{textwrap.fill(subtitle, 90)}" if subtitle else ""), fontsize=9)
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=7, loc="upper left" if len(shown) <= _MANY_BARS else "lower right")
     caption = _caption(document)
     if skipped:
         caption += "\nnot run: " + "; ".join(skipped)

@@ -178,3 +178,16 @@ def test_bench_tools_scenario_sets_every_tool_beside_bash(tmp_path: Path) -> Non
     for row in result["rows"]:
         assert _number(row["gateway"]) and _number(row["floor"]) and row["gateway"] > 0 and row["floor"] > 0, row
     assert not result["gateway_process"]["leftover_pids"]
+    if HAVE_MATPLOTLIB:  # twenty rows: one line each, named by the tool's side, beside the bash bar
+        import matplotlib.pyplot as plt
+
+        from benchmarks.report import build_chart
+
+        fig = build_chart(json.loads(out.read_text()))
+        try:
+            [panel] = [ax for ax in fig.axes if ax.get_visible()]
+            names = [label.get_text().rsplit(" (", 1)[0] for label in panel.get_yticklabels()]
+            assert names == [pair.name.split(" | ")[0] for pair in PAIRS]
+            assert [text.get_text() for text in panel.get_legend().get_texts()] == ["gateway", "bash"]
+        finally:
+            plt.close(fig)
