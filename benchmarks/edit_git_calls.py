@@ -23,32 +23,14 @@ from typing import Any
 from benchmarks.client import McpSession
 from benchmarks.procs import GatewayProcess, tree_cpu_seconds
 from benchmarks.stats import percentile
+from benchmarks.tool_pairs import heredoc, patch_text
 
 __all__ = ["SCENARIOS", "main", "measure"]
 
 WARMUP = 10
 FILES = 50
 PATCHED_LINES = 400
-HUNKS = 20
 GIT = "git -c user.name=Bench -c user.email=bench@example.com"
-
-
-def _patch(name: str, reverse: bool) -> str:
-    """A 20-hunk diff of ``name`` (every 20th line upper-cased), or its reverse."""
-    hunks = []
-    for k in range(HUNKS):
-        line = 10 + k * 20  # 1-based
-        old = [f"line {n} of the file" for n in range(line - 3, line + 4)]
-        new = list(old)
-        new[3] = new[3].upper()
-        before, after = (new, old) if reverse else (old, new)
-        body = [f" {x}" for x in before[:3]] + [f"-{before[3]}", f"+{after[3]}"] + [f" {x}" for x in before[4:]]
-        hunks.append(f"@@ -{line - 3},7 +{line - 3},7 @@\n" + "\n".join(body) + "\n")
-    return f"--- a/{name}\n+++ b/{name}\n" + "".join(hunks)
-
-
-def _heredoc(command: str, text: str) -> str:
-    return f"{command} <<'SANDBOX_BENCH_EOF'\n{text}SANDBOX_BENCH_EOF"
 
 
 # (name, tool call, the bash command that does the same); ``i`` is the call's number: edits alternate
@@ -59,11 +41,11 @@ SCENARIOS: list[tuple[str, Any, Any]] = [
      lambda i: ("batch_read", {"files": [{"file_path": f"many/f{n}.txt"} for n in range(FILES)]}),
      lambda i: "cat " + " ".join(f"many/f{n}.txt" for n in range(FILES))),
     ("patch 20 hunks | git apply",
-     lambda i: ("patch", {"patch": _patch("tool.txt", reverse=i % 2 == 1)}),
-     lambda i: _heredoc("git apply", _patch("bash.txt", reverse=i % 2 == 1))),
+     lambda i: ("patch", {"patch": patch_text("tool.txt", reverse=i % 2 == 1)}),
+     lambda i: heredoc("git apply", patch_text("bash.txt", reverse=i % 2 == 1))),
     ("patch 20 hunks | patch -p1",
-     lambda i: ("patch", {"patch": _patch("tool.txt", reverse=i % 2 == 1)}),
-     lambda i: _heredoc("patch -s -p1", _patch("bash.txt", reverse=i % 2 == 1))),
+     lambda i: ("patch", {"patch": patch_text("tool.txt", reverse=i % 2 == 1)}),
+     lambda i: heredoc("patch -s -p1", patch_text("bash.txt", reverse=i % 2 == 1))),
     ("multi_edit 5 edits | sed -i (5)",
      lambda i: ("multi_edit", {"file_path": "tool.txt", "edits": [
          {"old_string": f"line {n} of the file\n", "new_string": f"line {n} of the file{'' if i % 2 else ' (e)'}\n"}

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DIR", "PAIRS", "SETUP", "Pair"]
+__all__ = ["DIR", "PAIRS", "SETUP", "Pair", "heredoc", "patch_text"]
 
 DIR = "sandbox-bench-tools"
 FILES = 50
@@ -57,11 +57,11 @@ def _module(n: int) -> str:
             f"class Thing{n}:\n    def run(self):\n        return use_{n}([{n}])\n")
 
 
-def _heredoc(command: str, text: str) -> str:
+def heredoc(command: str, text: str) -> str:
     return f"{command} <<'SANDBOX_BENCH_EOF'\n{text}SANDBOX_BENCH_EOF"
 
 
-def _patch(name: str, reverse: bool) -> str:
+def patch_text(name: str, reverse: bool) -> str:
     """A diff of ``HUNKS`` one-line changes to ``name`` (or the diff that undoes them)."""
     hunks = []
     for k in range(HUNKS):
@@ -112,8 +112,8 @@ SETUP: list[str] = [
     f"{GIT} add -A; {GIT} commit -qm \"commit $k\"; done && "
     "for k in 1 2 3; do echo changed >> f$k.txt; done && echo new > untracked.txt && cd .. && "
     f"printf %s '{_BLOB_B64}' | base64 -d > blob.bin)",
-    _heredoc(f"cat > {DIR}/code/app.py", _PYTHON),
-    *(_heredoc(f"cat > {DIR}/code/mod{n}.py", _module(n)) for n in range(20)),
+    heredoc(f"cat > {DIR}/code/app.py", _PYTHON),
+    *(heredoc(f"cat > {DIR}/code/mod{n}.py", _module(n)) for n in range(20)),
 ]
 
 _D = DIR
@@ -123,7 +123,7 @@ PAIRS: list[Pair] = [
          lambda i: ("read", {"file_path": f"{_D}/many/f1.txt"}), lambda i: f"cat -n {_D}/many/f1.txt"),
     Pair("write 4 KiB | cat > (heredoc)",
          lambda i: ("write", {"file_path": f"{_D}/out-tool.txt", "content": f"{i}\n" + "x" * 4094 + "\n"}),
-         lambda i: _heredoc(f"cat > {_D}/out-bash.txt", f"{i}\n" + "x" * 4094 + "\n")),
+         lambda i: heredoc(f"cat > {_D}/out-bash.txt", f"{i}\n" + "x" * 4094 + "\n")),
     Pair("edit one line | sed -i",
          lambda i: ("edit", {"file_path": f"{_D}/edit-tool.txt", "old_string": _EDIT[i % 2],
                              "new_string": _EDIT[1 - i % 2]}),
@@ -133,8 +133,8 @@ PAIRS: list[Pair] = [
          lambda i: ("multi_edit", {"file_path": f"{_D}/tool.txt", "edits": _edits(i)}),
          lambda i: _sed_edits(i, f"{_D}/bash.txt")),
     Pair("patch 20 hunks | git apply",
-         lambda i: ("patch", {"patch": _patch("tool.txt", reverse=i % 2 == 1), "directory": _D}),
-         lambda i: _heredoc(f"git -C {_D} apply", _patch("bash.txt", reverse=i % 2 == 1))),
+         lambda i: ("patch", {"patch": patch_text("tool.txt", reverse=i % 2 == 1), "directory": _D}),
+         lambda i: heredoc(f"git -C {_D} apply", patch_text("bash.txt", reverse=i % 2 == 1))),
     Pair("batch_read 50 files | cat 50 files",
          lambda i: ("batch_read", {"files": [{"file_path": f"{_D}/many/f{n}.txt"} for n in range(FILES)]}),
          lambda i: "cat " + " ".join(f"{_D}/many/f{n}.txt" for n in range(FILES))),
@@ -173,7 +173,7 @@ PAIRS: list[Pair] = [
          lambda i: f"git -C {_D}/repo log -n 20 --format='%H %an %ad %s'"),
     Pair("upload 64 KiB | base64 -d > (heredoc)",
          lambda i: ("upload", {"file_path": f"{_D}/up-tool.bin", "content": _BLOB_B64}),
-         lambda i: _heredoc(f"base64 -d > {_D}/up-bash.bin", _BLOB_B64 + "\n")),
+         lambda i: heredoc(f"base64 -d > {_D}/up-bash.bin", _BLOB_B64 + "\n")),
     Pair("download 64 KiB | base64",
          lambda i: ("download", {"file_path": f"{_D}/blob.bin", "mode": "embed"}),
          lambda i: f"base64 -w0 {_D}/blob.bin",

@@ -290,6 +290,17 @@ class StreamableHttp:
 
     # ---- the session a request belongs to ---------------------------------------------------
 
+    async def _named_session(self, send: Send, headers: Callable[[str], list[str]]) -> McpSession | None:
+        """The session a GET or DELETE names; None once the request has been answered instead (no
+        Mcp-Session-Id: 400; an unknown or expired one: 404)."""
+        session, answer, status = self._session_of(headers)
+        if answer is not None:
+            await _respond(send, status, answer)
+            return None
+        if session is None:
+            await _respond(send, 400, _rpc_error(None, InvalidRequest("Mcp-Session-Id header required")))
+        return session
+
     def _session_of(self, headers: Callable[[str], list[str]]) -> tuple[McpSession | None, bytes | None, int]:
         """The session a request names (Mcp-Session-Id), or the answer to send instead, with its status."""
         session_id = one_header(headers("Mcp-Session-Id"), "Mcp-Session-Id")
@@ -554,12 +565,8 @@ class StreamableHttp:
             await _respond(send, 405, b"method not allowed: GET /mcp opens a text/event-stream; accept it\n",
                            "text/plain; charset=utf-8", [(b"allow", b"POST, DELETE")])
             return
-        session, answer, status = self._session_of(headers)
-        if answer is not None:
-            await _respond(send, status, answer)
-            return
+        session = await self._named_session(send, headers)
         if session is None:
-            await _respond(send, 400, _rpc_error(None, InvalidRequest("Mcp-Session-Id header required")))
             return
         transport = self._transports[session]
         if transport.stream is not None:
@@ -599,12 +606,8 @@ class StreamableHttp:
                         transport.buffer.append(left)
 
     async def _delete(self, send: Send, headers: Callable[[str], list[str]]) -> None:
-        session, answer, status = self._session_of(headers)
-        if answer is not None:
-            await _respond(send, status, answer)
-            return
+        session = await self._named_session(send, headers)
         if session is None:
-            await _respond(send, 400, _rpc_error(None, InvalidRequest("Mcp-Session-Id header required")))
             return
         self.end(session, "the client ended it (DELETE)")
         await _respond(send, 200, b"session ended\n", "text/plain; charset=utf-8")
