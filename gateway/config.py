@@ -64,6 +64,9 @@ class GatewayConfig:
     rate_burst: int = 2000
     max_jobs_per_session: int = 16
     job_output_bytes: int = 1 * MIB
+    terminal_scrollback: int = 1000
+    terminal_write: bool = False
+    max_terminal_viewers: int = 16
     no_mcp_servers: bool = False
     mcp_max_servers: int = 16
     mcp_health_interval: float = 30.0
@@ -82,6 +85,13 @@ def _positive(kind: Callable[[str], _Number]) -> Callable[[str], _Number]:
         return value
 
     return check
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -204,6 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="background jobs one session may have running (default %(default)s)")
     jobs.add_argument("--job-output-bytes", type=_positive(int), default=1 * MIB, metavar="BYTES",
                       help="output kept per background job, the newest bytes (default 1 MiB)")
+    terms = ap.add_argument_group("terminals (terminal_* tools, and the web terminal at /terminal)")
+    terms.add_argument("--terminal-scrollback", type=_non_negative_int, default=1000, metavar="LINES",
+                       help="lines kept per terminal that scrolled off its screen, for terminal_read's scrollback "
+                       "(0 = none; default %(default)s); its raw output is bounded by --job-output-bytes")
+    terms.add_argument("--terminal-write", action="store_true",
+                       help="let people type into terminals from the web terminal (default: it only shows them)")
+    terms.add_argument("--max-terminal-viewers", type=_positive(int), default=16, metavar="N",
+                       help="web terminal connections open at once; more get 503 (default %(default)s)")
     mcp = ap.add_argument_group("managed MCP servers (mcp_server_* tools; they run in one MCP host process)")
     mcp.add_argument("--no-mcp-servers", action="store_true",
                      help="disable managed MCP servers (the mcp_server_* tools are not offered)")

@@ -20,6 +20,7 @@ FAMILIES = (  # bash itself is in shared.tools
     "shared.git_tools",
     "shared.job_tools",
     "shared.mcp_server_tools",
+    "shared.terminal_tools",
 )
 
 for _family in FAMILIES:
