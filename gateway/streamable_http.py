@@ -56,6 +56,7 @@ from gateway.mcp import (
 from gateway.mcp_servers import McpServers
 from gateway.services import Services
 from gateway.sessions import Sessions
+from gateway.terminal_web import TerminalWeb, is_terminal_path
 
 __all__ = ["STREAM_BUFFER", "Front", "StreamableHttp"]
 
@@ -82,6 +83,7 @@ class Front(Protocol):
     sessions: Sessions
     mcp_servers: McpServers
     listener: Listener
+    terminal_web: TerminalWeb
 
     def admit(self, conn: GatedHttpProtocol, path: str, query: str,
               headers: Callable[[str], list[str]]) -> Response | None: ...
@@ -241,6 +243,9 @@ class StreamableHttp:
             return
         conn: GatedHttpProtocol = scope["gateway.connection"]
         headers = _header_getter(scope)
+        if is_terminal_path(scope["path"]):
+            await self.front.terminal_web.serve_http(conn, scope, receive, send, headers)
+            return
         query = scope.get("query_string", b"").decode("latin-1")
         origins = headers("Origin")
         if scope["path"] == "/mcp" and len(origins) == 1 and origins[0].isascii() and origin_allowed(
