@@ -9,6 +9,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus ripgrep gcc libc6-dev \
       >/dev/null) || echo "warning: apt-get could not install prometheus/ripgrep/gcc"
   fi
+  # the web terminal's browser tests (tests/test_terminal_web.py) drive Debian's chromium through its chromedriver
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+      || echo "warning: apt-get could not install chromium/chromium-driver: the browser tests will be skipped"
+  fi
 fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
