@@ -738,15 +738,15 @@ class WorkerPool:
                 + sum(1 for t in self.session_terminals(session) if t.status == "running"))
 
     def end_session_jobs(self, session: str) -> None:
-        """Session ``session`` is over: its workers kill its jobs' and terminals' trees; the records go."""
-        workers = set()
+        """Session ``session`` is over: the workers kill its jobs' and terminals' trees; the records go.
+
+        Every ready worker is told, not only those the records name: a job or terminal whose start was
+        cancelled just after it started (the session ending meanwhile) has no record, and must die too."""
         for record in self.session_jobs(session):
             del self.jobs[record.job_id]
-            workers.add(record.worker)
         for terminal in self.session_terminals(session):
             del self.terminals[terminal.terminal_id]
-            workers.add(terminal.worker)
-        for worker in workers:
+        for worker in list(self.handles.values()):
             if worker.state is WorkerState.READY:
                 worker.send(p.KillJobs(session=session))
 

@@ -180,7 +180,7 @@ class Gateway:
         path, _, query = request.path.partition("?")
         if is_terminal_path(path):
             connection.protocol.for_terminal = True  # type: ignore[attr-defined]  # see _select_subprotocol
-            return self.terminal_web.admit_websocket(conn, request, path, query)
+            return self.terminal_web.admit_websocket(connection, conn, request, path, query)
         refusal = self.admit(conn, path, query, request.headers.get_all)
         if refusal is not None:
             return refusal
@@ -210,6 +210,7 @@ class Gateway:
         except Exception:
             ws.transport.abort()  # a failed handshake must not leak its connection
         finally:
+            self.terminal_web.release(ws)  # a web terminal viewer, admitted or not, is over
             if self.ws_server is not None:
                 self.ws_server.handler_tasks.discard(asyncio.current_task())
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import html
@@ -70,6 +71,7 @@ WINDOW = 256 * 1024  # output bytes a viewer may have in flight, not yet drawn b
 ATTACH_TIMEOUT = 10.0  # seconds a new WebSocket has to say which terminal it watches
 MAX_TYPED = 64 * 1024  # one message of typing
 MAX_FORM = 4096  # the login form's body
+MAX_QUEUED = 64  # messages waiting for a slow viewer past which those without output are dropped
 WS_PATH = "/terminal/ws"
 STATIC = {
     "xterm.js": "text/javascript; charset=utf-8",
@@ -102,12 +104,16 @@ def is_terminal_path(path: str) -> bool:
 class TerminalWeb:
     """The web terminal's routes; ``viewers`` WebSockets are open (at most --max-terminal-viewers)."""
 
+    @property
+    def viewers(self) -> int:
+        return len(self._viewers)
+
     def __init__(self, cfg: GatewayConfig, token: str | None, pool: WorkerPool, listener: Listener) -> None:
         self.cfg = cfg
         self.token = token
         self.pool = pool
         self.listener = listener
-        self.viewers = 0
+        self._viewers: set[ServerConnection] = set()  # admitted, until they end
         self._key = secrets.token_bytes(32)
         self._watch_ids = itertools.count(1)
         self._static: dict[str, bytes] = {}
@@ -243,8 +249,10 @@ required></label> <button type=submit>Open</button></form>""", writable="false")
 
     # ---- the WebSocket ---------------------------------------------------------------------------
 
-    def admit_websocket(self, conn: GatedHttpProtocol, request: Request, path: str, query: str) -> Response | None:
-        """The answer to a WebSocket upgrade of a /terminal path that may not be opened, or None."""
+    def admit_websocket(self, connection: ServerConnection, conn: GatedHttpProtocol, request: Request, path: str,
+                        query: str) -> Response | None:
+        """The answer to a WebSocket upgrade of a /terminal path that may not be opened, or None (then the
+        connection counts as a viewer until ``serve_websocket`` ends or ``release`` is called)."""
         if path != WS_PATH:
             return text_response(404, f"not found: the web terminal's WebSocket is {WS_PATH}\n")
         try:
@@ -265,8 +273,12 @@ required></label> <button type=submit>Open</button></form>""", writable="false")
             self.listener.refused(conn, "limit", f"503: {limit} web terminal viewers (--max-terminal-viewers)")
             return text_response(503, f"too many web terminal viewers: {limit} open (--max-terminal-viewers="
                                       f"{limit}); retry later\n", {"Retry-After": "1"})
-        self.viewers += 1  # counted from admission, so a burst of upgrades cannot pass the limit together
+        self._viewers.add(connection)  # counted from admission: a burst of upgrades cannot pass the limit together
         return None
+
+    def release(self, connection: ServerConnection) -> None:
+        """An admitted upgrade that did not open (websockets refused it, or the client left)."""
+        self._viewers.discard(connection)
 
     async def serve_websocket(self, ws: ServerConnection) -> None:
         """One viewer, from its attach message to its end (or the terminal's); admitted already."""
@@ -275,7 +287,7 @@ required></label> <button type=submit>Open</button></form>""", writable="false")
         except ConnectionClosed:
             pass
         finally:
-            self.viewers -= 1
+            self._viewers.discard(ws)
 
     async def _serve(self, ws: ServerConnection) -> None:
         try:
@@ -294,7 +306,7 @@ required></label> <button type=submit>Open</button></form>""", writable="false")
         watch = next(self._watch_ids)
         queue: asyncio.Queue[p.TerminalOutput | p.TerminalEnded | None] = asyncio.Queue()
         worker = record.worker
-        self.pool.terminal_streams[watch] = (worker, queue.put_nowait)
+        self.pool.terminal_streams[watch] = (worker, functools.partial(_deliver, queue))
         worker.send(p.TerminalWatch(watch=watch, terminal_id=record.terminal_id, window=WINDOW))
         await _event(ws, "hello", terminal_id=record.terminal_id, session=record.session, command=record.command,
                      writable=self.cfg.terminal_write)
@@ -356,6 +368,15 @@ required></label> <button type=submit>Open</button></form>""", writable="false")
             pass
         finally:
             queue.put_nowait(None)
+
+
+def _deliver(queue: asyncio.Queue[Any], msg: p.TerminalOutput | p.TerminalEnded) -> None:
+    """Queue a message from the worker for the viewer.  Output is bounded by the window; messages without
+    output (the size after each resize) are dropped once the viewer is far behind: every output message
+    repeats the size and status."""
+    if isinstance(msg, p.TerminalOutput) and not msg.data and not msg.dropped and queue.qsize() >= MAX_QUEUED:
+        return
+    queue.put_nowait(msg)
 
 
 def _attach_target(message: str | bytes) -> str | None:

@@ -155,6 +155,7 @@ class TerminalTable:
         self._feeding: collections.deque[Terminal] = collections.deque()
         self._pump: asyncio.Handle | None = None
         self._watches: dict[int, Terminal] = {}
+        self._warm = False
 
     def running(self, session: str) -> int:
         return sum(1 for t in self.terminals.values() if t.session == session and t.status == "running")
@@ -165,9 +166,10 @@ class TerminalTable:
                     env: dict[str, str]) -> Terminal:
         if terminal_id in self.terminals:
             raise TerminalError(f"terminal id {terminal_id!r} is already in use")
-        if not self.terminals:
+        if not self._warm:
             # The screen's Unicode tables take ~0.1 s to build, once per process: off the event loop.
             await asyncio.to_thread(warm_up)
+            self._warm = True
         if self.running(session) + self._others_running(session) >= self.max_terminals:
             limit = self.max_terminals
             raise TerminalError(
