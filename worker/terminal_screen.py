@@ -10,9 +10,11 @@ noisy program can make it hold or spend, and renders it for ``terminal_read``.
   the sequences pyte understands, and drops: sequences with more than ``MAX_SEQUENCE`` characters of
   parameters, strings other than OSC 0-2 titles (those cut at ``MAX_TITLE``), DECALN (``ESC # 8``
   fills every cell), controls pyte would print, more than ``MAX_MARKS`` combining marks after one
-  character, and zero-width characters that stop pyte's ``draw`` for the rest of its text.  It keeps
-  O(1) state across feeds, so a sequence split between two reads is handled like a whole one.
-* ``TerminalScreen`` is the screen: scrollback kept as rendered text lines (``scrollback`` of them),
+  character, and zero-width characters.  It keeps O(1) state across feeds, so a sequence split between
+  two reads is handled like a whole one, and it draws DEC line-drawing characters (``ESC ( 0``), which
+  pyte ignores in UTF-8 mode and ncurses programs draw their boxes with.
+* ``TerminalScreen`` is the screen: cells hold text only (no attributes: nothing for the garbage
+  collector to track), scrollback kept as rendered text lines (``scrollback`` of them),
   at most ``MAX_SAVEPOINTS`` saved cursors, erasing that costs O(lines) rather than O(cells), no
   DECCOLM (it would resize the screen behind the pty's back) nor DECSCNM (it rewrites every cell),
   and answers to the program's status queries (cursor position, device attributes) through
@@ -33,7 +35,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pyte
-from pyte.screens import Margins
+from pyte.screens import Margins, StaticDefaultDict, wcwidth
 
 __all__ = [
     "KEY_NAMES",
@@ -65,6 +67,7 @@ _DROPPED_C0 = "".join(chr(c) for c in range(0x20) if chr(c) not in _PASSED_C0 + 
 _STRING_STARTS = {"P": "dcs", "X": "sos", "^": "pm", "_": "apc", "]": "osc"}  # after ESC
 _C1_STRINGS = {"\x90": "dcs", "\x98": "sos", "\x9e": "pm", "\x9f": "apc", "\x9d": "osc"}
 _TWO_CHAR_ESCAPES = "#%()*+-./"  # ESC x y: y completes the sequence
+_DEC_GRAPHICS = {code: pyte.charsets.VT100_MAP[code] for code in range(0x5F, 0x7F)}
 _CSI_PARAMS = frozenset("0123456789;:?<=>")
 _CSI_INTERMEDIATES = frozenset(" !\"#$%&'()*+,-./")
 # What pyte parses of those: digits, ";" (":" is passed as ";"), "?" (private), and the intermediates " " (which it
@@ -128,7 +131,7 @@ def warm_up() -> None:
 class EscapeFilter:
     """Program output (decoded text) in, text pyte can parse within bounds out; state across feeds."""
 
-    __slots__ = ("_kind", "_marks", "_seq", "_state", "_too_long", "_zero_width")
+    __slots__ = ("_graphics", "_kind", "_marks", "_seq", "_state", "_too_long")
 
     def __init__(self) -> None:
         self._state = "ground"  # ground, esc, esc2, csi, string, string_esc
@@ -136,7 +139,9 @@ class EscapeFilter:
         self._too_long = False
         self._kind = ""  # the string's kind (osc, dcs, ...) or the escape's first character
         self._marks = -1  # combining marks since the last printable character; -1: none may follow
-        self._zero_width: re.Pattern[str] | None = None
+        # G0 is DEC's line-drawing set (ESC ( 0): pyte ignores charsets in UTF-8 mode, but programs drawing
+        # boxes through ncurses (top, dialog, mc) use it, so the filter translates their text itself
+        self._graphics = False
 
     def feed(self, text: str) -> str:
         special, marks = _patterns()
@@ -151,7 +156,7 @@ class EscapeFilter:
             stop = end if found is None else found.start()
             if stop > pos:
                 run = text[pos:stop]
-                out.append(run)
+                out.append(run.translate(_DEC_GRAPHICS) if self._graphics else run)
                 last = run[-1]
                 self._marks = 0 if last >= " " and last != "\x7f" else -1
             if found is None:
@@ -206,6 +211,7 @@ class EscapeFilter:
                     self._start("esc")
                 elif " " <= char <= "~":
                     out.append(ESC + char)
+                    self._graphics = self._graphics and char != "c"  # RIS resets the charsets too
                     self._start("ground")
                 else:
                     self._start("ground")
@@ -213,6 +219,8 @@ class EscapeFilter:
             elif state == "esc2":
                 if not (self._kind == "#" and char == "8") and " " <= char <= "~":  # DECALN fills the screen
                     out.append(ESC + self._kind + char)
+                if self._kind == "(":
+                    self._graphics = char == "0"
                 self._start("ground")
             elif state == "csi":
                 if char in _CSI_PARAMS or char in _CSI_INTERMEDIATES:
@@ -291,17 +299,26 @@ class _NoDirty:
 
 
 _NO_DIRTY = _NoDirty()
+_ASCII_RUN = re.compile("[ -~]+")
+_DECAWM = pyte.modes.DECAWM
+_IRM = pyte.modes.IRM
 _DECCOLM = pyte.modes.DECCOLM
 _DECSCNM = pyte.modes.DECSCNM
 _DECCKM = 1 << 5  # application cursor keys (pyte keeps private modes shifted by 5)
 
 
 class _BoundedScreen(pyte.Screen):
-    """pyte's screen with the bounds described in the module docstring."""
+    """pyte's screen with the bounds described in the module docstring.
+
+    A cell holds its text only (a ``str``), not pyte's ``Char`` (text and attributes): nothing here shows
+    colours, and a ``Char`` is a tuple subclass the garbage collector tracks for ever, so a few full screens
+    of them (100,000 cells each) made every full collection of the worker a pause of tens of milliseconds.
+    So every method that stores cells is this class's own (``draw``, the erases, insert and delete)."""
 
     def __init__(self, columns: int, lines: int, scrollback: int, respond: Callable[[str], None]) -> None:
         super().__init__(columns, lines)
         self.dirty = _NO_DIRTY  # type: ignore[assignment]
+        self.buffer = collections.defaultdict(_blank_line)
         self.scrollback: collections.deque[str] = collections.deque(maxlen=scrollback)
         self._respond = respond
 
@@ -311,7 +328,76 @@ class _BoundedScreen(pyte.Screen):
             return ""
         width = min(max(line) + 1, self.columns)
         # a wide character's second cell holds "", so joining the cells renders it once
-        return "".join([line[x].data for x in range(width)]).rstrip()
+        return "".join([line[x] for x in range(width)]).rstrip()  # type: ignore[misc]
+
+    def draw(self, data: str) -> None:
+        """pyte's ``draw`` (wrap, insert mode, wide characters, combining marks), storing text, with runs of
+        ASCII stored at once, and an unprintable character skipped where pyte drops the rest of ``data``."""
+        data = data.translate(self.g1_charset if self.charset else self.g0_charset)
+        buffer: Any = self.buffer  # of str cells (pyte's type says Char)
+        cursor, columns = self.cursor, self.columns
+        wrap = _DECAWM in self.mode
+        insert = _IRM in self.mode
+        pos, end = 0, len(data)
+        while pos < end:
+            run = None if insert else _ASCII_RUN.match(data, pos)
+            if run is not None:
+                stop = run.end()
+                while pos < stop:
+                    if cursor.x >= columns:
+                        if not wrap:  # each further character overwrites the last column
+                            buffer[cursor.y][columns - 1] = data[stop - 1]
+                            pos = stop
+                            break
+                        self.carriage_return()
+                        self.linefeed()
+                    take = min(columns - cursor.x, stop - pos)
+                    buffer[cursor.y].update(zip(range(cursor.x, cursor.x + take), data[pos : pos + take], strict=True))
+                    cursor.x += take
+                    pos += take
+                continue
+            char = data[pos]
+            pos += 1
+            width = wcwidth(char)
+            if cursor.x == columns:
+                if wrap:
+                    self.carriage_return()
+                    self.linefeed()
+                elif width > 0:
+                    cursor.x -= width
+            if insert and width > 0:
+                self.insert_characters(width)
+            line = buffer[cursor.y]
+            if width == 1:
+                line[cursor.x] = char
+            elif width == 2:
+                line[cursor.x] = char
+                if cursor.x + 1 < columns:
+                    line[cursor.x + 1] = ""
+            elif width == 0 and unicodedata.combining(char):
+                if cursor.x:
+                    line[cursor.x - 1] = unicodedata.normalize("NFC", line[cursor.x - 1] + char)
+                elif cursor.y:
+                    above = buffer[cursor.y - 1]
+                    above[columns - 1] = unicodedata.normalize("NFC", above[columns - 1] + char)
+                continue
+            else:
+                continue
+            cursor.x = min(cursor.x + width, columns)
+
+    def erase_in_line(self, how: int = 0, private: bool = False) -> None:
+        line = self.buffer[self.cursor.y]
+        x = self.cursor.x
+        if how == 2:
+            line.clear()
+            return
+        for column in [c for c in line if (c >= x if how == 0 else c <= x)]:
+            del line[column]
+
+    def erase_characters(self, count: int | None = None) -> None:
+        line = self.buffer[self.cursor.y]
+        for column in range(self.cursor.x, min(self.cursor.x + (count or 1), self.columns)):
+            line.pop(column, None)
 
     def index(self) -> None:
         top, bottom = self.margins or Margins(0, self.lines - 1)
@@ -375,6 +461,10 @@ class _BoundedScreen(pyte.Screen):
 
     def write_process_input(self, data: str) -> None:
         self._respond(data)
+
+
+def _blank_line() -> StaticDefaultDict[int, Any]:
+    return StaticDefaultDict(" ")
 
 
 def _kept_modes(modes: tuple[int, ...], kwargs: dict[str, Any]) -> tuple[int, ...]:
