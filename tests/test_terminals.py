@@ -353,5 +353,17 @@ def test_deaf_programs_huge_sends_and_resize_storms(tmp_path: Path) -> None:
     run(main())
 
 
+def test_wait_for_spans_lines_written_either_way(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with terminal_table(tmp_path) as table:
+            term = await table.start("two", "s", TerminalStartArgs(command="echo one; echo two; sleep 60"),
+                                     str(tmp_path), {})
+            for text in ("one\ntwo", "one\r\ntwo"):  # the pty writes "\r\n"; a caller may write either
+                result = await table.read(term, TerminalReadArgs(terminal_id="two", since=0, wait_for=text), 10)
+                assert result["matched"], text
+
+    run(main())
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))

@@ -538,6 +538,7 @@ class TerminalTable:
     async def _wait_for(self, term: Terminal, offset: int, text: str, deadline: float) -> bool:
         """Whether ``text`` appears in the output after ``offset`` (escape sequences removed) by ``deadline``."""
         ring = term.ring
+        text = plain_text(text) or text  # "\r\n" as a person reads it: "\n", as the output is searched
         # Look again only at what is new, plus enough before it for a match that straddles the two.
         overlap = 4 * len(text.encode()) + 1024
         scanned = offset
