@@ -42,7 +42,7 @@ __all__ = ["SCENARIOS", "main", "measure"]
 
 WARMUP = 5
 # Untimed pause before each interaction: what the previous one left to do (a closed terminal's namespace torn
-# down, a warm shell replaced) finishes first; without it the fresh REPL's interaction measured ~40 % slower.
+# down, a warm shell replaced) finishes first instead of landing in the next interaction's time.
 PAUSE = 0.05
 
 
