@@ -237,7 +237,8 @@ def open_terminal(driver: Any, gw: GatewayProcess, term: str) -> None:
     wait_for(lambda: term in element_text(driver, "terminals"), what="the terminal in the list")
     assert TOKEN not in driver.current_url
     driver.find_element("link text", term).click()
-    wait_for(lambda: term in status_text(driver), what="the viewer to attach")
+    # "connecting to term-N ..." names the terminal before the gateway has answered; its hello adds the session
+    wait_for(lambda: f"{term} (session " in status_text(driver), what="the viewer to attach")
 
 
 async def agent_terminal(gw: GatewayProcess, command: str) -> tuple[McpClient, str, Any]:
