@@ -29,6 +29,7 @@ from websockets.exceptions import InvalidStatus
 from gateway.terminal_web import COOKIE, XTERM_VERSION
 from tests.helpers import SCALE, GatewayProcess, McpClient, async_until, run, text_of, wait_for
 from tests.helpers import call_tool as call
+from worker.terminal_screen import plain_text
 
 TOKEN = "web-terminal-test-token-1234567890"
 STATIC = Path(__file__).resolve().parent.parent / "gateway" / "static"
@@ -309,5 +310,27 @@ def test_a_read_only_terminal_refuses_typing(start_gateway, chrome: Any, tmp_pat
             assert "typed by a person" not in res["structuredContent"]["output"], text_of(res)
             assert "typed by a person" not in screen_text(chrome)
             screenshot(chrome, tmp_path, "web-terminal-read-only")
+
+    run(main())
+
+
+@browser
+def test_a_writable_viewer_does_not_answer_the_programs_queries_twice(start_gateway, chrome: Any) -> None:
+    """The worker's screen answers a program's status queries (cursor position, device attributes); a
+    writable viewer's xterm.js would answer them too, as typing, and the program would read two answers."""
+    gw = start_gateway("--terminal-write", token=TOKEN)
+    probe = ("python3 -c 'import os, select, time, tty; tty.setraw(0); os.write(1, b\"\\033[6n\\033[c\"); "
+             "time.sleep(1); d = b\"\".join(iter(lambda: os.read(0, 999) if select.select([0], [], [], 0.3)[0] "
+             "else b\"\", b\"\")); print(\"answers\" + \"=%d.\" % d.count(b\"\\033[\"))'")
+
+    async def main() -> None:
+        agent, term, stack = await agent_terminal(gw, "bash --norc --noprofile")
+        async with stack:
+            await asyncio.to_thread(open_terminal, chrome, gw, term)
+            assert "you can type" in status_text(chrome)
+            await call(agent, "terminal_send", terminal_id=term, text=probe, keys=["Enter"])
+            res = await call(agent, "terminal_read", terminal_id=term, wait_for="answers=", timeout=10)
+            assert res["structuredContent"]["matched"], text_of(res)
+            assert "answers=2." in plain_text(res["structuredContent"]["output"]), text_of(res)
 
     run(main())

@@ -37,6 +37,18 @@
     term = new Terminal({ cols: 80, rows: 24, disableStdin: !writable, scrollback: 1000, cursorBlink: false,
                           fontSize: 14, theme: { background: "#000000" } });
     term.open(mount);
+    // The worker's screen answers the program's status queries; xterm.js would answer them too, as typing,
+    // and with --terminal-write the program would read two answers. The terminal behaves the same whether
+    // a person watches or not: these are swallowed here (colour queries only, "?"; setting colours draws).
+    [{ final: "n" }, { prefix: "?", final: "n" }, { final: "c" }, { prefix: ">", final: "c" },
+     { prefix: "=", final: "c" }, { intermediates: "$", final: "p" }, { prefix: "?", intermediates: "$", final: "p" },
+     { prefix: ">", final: "q" }].forEach(function (id) {
+      term.parser.registerCsiHandler(id, function () { return true; });
+    });
+    term.parser.registerDcsHandler({ intermediates: "$", final: "q" }, function () { return true; });
+    [4, 10, 11, 12].forEach(function (code) {
+      term.parser.registerOscHandler(code, function (data) { return data.indexOf("?") !== -1; });
+    });
     say("connecting to " + id + " ...");
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     ws = new WebSocket(scheme + location.host + "/terminal/ws");
