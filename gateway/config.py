@@ -82,6 +82,9 @@ class GatewayConfig:
     rate_burst: int = 2000
     max_jobs_per_session: int = 16
     job_output_bytes: int = 1 * MIB
+    terminal_scrollback: int = 1000
+    terminal_write: bool = False
+    max_terminal_viewers: int = 16
     no_mcp_servers: bool = False
     mcp_max_servers: int = 16
     mcp_health_interval: float = 30.0
@@ -394,6 +397,14 @@ def build_parser() -> argparse.ArgumentParser:
          help="background jobs one session may have running")
     _add(jobs, "--job-output-bytes", type=_size(1), default=1 * MIB, metavar="BYTES",
          help="output kept per background job, the newest bytes")
+
+    terms = ap.add_argument_group("terminals (terminal_* tools, and the web terminal at /terminal)")
+    _add(terms, "--terminal-scrollback", type=_integer(0), default=1000, metavar="N",
+         help="lines kept per terminal that scrolled off its screen, for terminal_read's scrollback (0 = none); "
+         "its raw output is bounded by --job-output-bytes")
+    _switch(terms, "--terminal-write", "let people type into terminals from the web terminal (else it only shows them)")
+    _add(terms, "--max-terminal-viewers", type=_integer(1), default=16, metavar="N",
+         help="web terminal connections open at once; more get 503")
 
     mcp = ap.add_argument_group("managed MCP servers (mcp_server_* tools; they run in one MCP host process)")
     _switch(mcp, "--no-mcp-servers", "disable managed MCP servers (the mcp_server_* tools are not offered)")

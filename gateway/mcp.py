@@ -51,6 +51,7 @@ from gateway.services import Services
 from shared import protocol as p
 from shared.mcp_server_tools import SERVER_TOOL_NAMES
 from shared.tasks import TaskOwner
+from shared.terminal_tools import ROUTED_TO_TERMINAL
 from shared.tools import TOOLS, ToolArgsError, call_result_for, validate_args
 
 __all__ = [
@@ -660,7 +661,7 @@ class McpSession:
     def _has_state(self) -> bool:
         state = self.shell_state
         return (state is not None and state != p.SessionState()) or bool(
-            self.services.pool.session_jobs(self.id))
+            self.services.pool.session_jobs(self.id)) or bool(self.services.pool.session_terminals(self.id))
 
     async def _run_tool(self, request_id: Any, name: Any, params: dict[str, Any]) -> tuple[dict[str, Any], str]:
         if not isinstance(name, str):
@@ -688,27 +689,29 @@ class McpSession:
         pool = services.pool
         if name == "job_list":
             return self._job_list(), "ok"
+        if name == "terminal_list":
+            return self._terminal_list(), "ok"
         job_id = ""
-        if name == "bash" and args.run_in_background:
-            running = sum(1 for r in pool.session_jobs(self.id) if r.status == "running")
+        if (name == "bash" and args.run_in_background) or name == "terminal_start":
+            running = pool.session_running(self.id)
             if running >= cfg.max_jobs_per_session:
                 return _tool_error(
-                    f"limit hit: this session already runs {running} background jobs "
-                    f"(--max-jobs-per-session={cfg.max_jobs_per_session}); kill one with job_kill or wait "
-                    "for one to end"), "error"
+                    f"limit hit: this session already runs {running} background jobs and terminals "
+                    f"(--max-jobs-per-session={cfg.max_jobs_per_session}); kill one with job_kill or "
+                    "terminal_close, or wait for one to end"), "error"
             if self.handles and self.handle is None and not self._reserve_handle():
                 return _tool_error(
-                    f"limit hit: no session handle for a background job: {cfg.max_sessions} sessions are open "
-                    f"(--max-sessions={cfg.max_sessions}); retry later"), "error"
+                    f"limit hit: no session handle for a background job or terminal: {cfg.max_sessions} sessions "
+                    f"are open (--max-sessions={cfg.max_sessions}); retry later"), "error"
             pool.forget_finished_jobs(self.id, keep=cfg.max_jobs_per_session)
-            job_id = services.next_job_id()
+            job_id = services.next_job_id() if name == "bash" else services.next_terminal_id()
         on_progress = None
         meta = params.get("_meta")
         if isinstance(meta, dict) and isinstance(meta.get("progressToken"), (str, int)) and not job_id:
             on_progress = self._progress_sender(meta["progressToken"], self._origins.get(request_key(request_id)))
         call = PendingCall(services.next_call_id(), name, arguments or {}, timeout,
-                           state=self.shell_state if name == "bash" else None, on_progress=on_progress,
-                           session=self.id, job_id=job_id)
+                           state=self.shell_state if name in ("bash", "terminal_start") else None,
+                           on_progress=on_progress, session=self.id, job_id=job_id)
         if name in SERVER_TOOL_NAMES:
             return _payload(await self.mcp_servers.call(call))
         if name in ("job_output", "job_kill"):
@@ -724,6 +727,21 @@ class McpSession:
                     f"job {record.job_id} was lost: its worker died, and every process of the job with it",
                     {"job_id": record.job_id, "status": "lost", "exit_code": None}, True), "error"
             result = await pool.call_on(record.worker, call)
+        elif name in ROUTED_TO_TERMINAL:
+            terminal = pool.terminals.get(args.terminal_id)
+            if terminal is None or terminal.session != self.id:
+                hint = (" (a stateless client passes the session handle of the call that started it)"
+                        if self.handles and self.handle is None else "")
+                return _tool_error(f"unknown terminal {args.terminal_id!r}: this session has no such terminal "
+                                   f"(terminal_list shows its terminals){hint}"), "error"
+            if terminal.status == "lost" or terminal.worker.state != "ready":
+                terminal.status = "lost"
+                lost = {"terminal_id": terminal.terminal_id, "status": "lost", "exit_code": None}
+                return _job_payload(f"terminal {terminal.terminal_id} was lost: its worker died, and every process "
+                                    "of the terminal with it", lost, True), "error"
+            result = await pool.call_on(terminal.worker, call)
+            if name == "terminal_close" and not result.is_error:
+                pool.terminals.pop(terminal.terminal_id, None)
         else:
             result = await pool.call(call)
         if result.state is not None:
@@ -746,6 +764,19 @@ class McpSession:
         else:
             text = "no background jobs in this session"
         return _job_payload(text, {"jobs": jobs}, False)
+
+    def _terminal_list(self) -> dict[str, Any]:
+        now = time.monotonic()
+        terminals: list[dict[str, Any]] = [
+            {"terminal_id": r.terminal_id, "command": r.command, "status": r.status, "exit_code": r.exit_code,
+             "age_s": round(now - r.started, 3)} for r in self.services.pool.session_terminals(self.id)]
+        if terminals:
+            text = "\n".join(f"{t['terminal_id']}\t{t['status']}"
+                             + (f" ({t['exit_code']})" if t["exit_code"] is not None else "")
+                             + f"\t{t['command'][:200]}" for t in terminals)
+        else:
+            text = "no terminals in this session"
+        return _job_payload(text, {"terminals": terminals}, False)
 
     def _progress_sender(self, token: str | int, origin: Any) -> Callable[[str], None]:
         count = 0

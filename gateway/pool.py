@@ -69,7 +69,8 @@ from shared.config import WorkerConfig, dump_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from shared.tasks import TaskOwner
 
-__all__ = ["SPARE", "JobRecord", "PendingCall", "WorkerHandle", "WorkerPool", "detect_call_isolation",
+__all__ = ["SPARE", "JobRecord", "PendingCall", "TerminalRecord", "TerminalStream", "WorkerHandle", "WorkerPool",
+           "detect_call_isolation",
            "detect_isolation", "kill_by_env_marker", "worker_env"]
 
 logger = logging.getLogger(__name__)
@@ -268,6 +269,25 @@ class JobRecord:
         self.exit_code: int | None = None
 
 
+class TerminalRecord:
+    """Where a terminal lives, whose it is, and what the gateway last heard of it."""
+
+    __slots__ = ("command", "exit_code", "session", "started", "status", "terminal_id", "worker")
+
+    def __init__(self, terminal_id: str, session: str, command: str, worker: WorkerHandle) -> None:
+        self.terminal_id = terminal_id
+        self.session = session
+        self.command = command
+        self.worker = worker
+        self.started = time.monotonic()
+        self.status = "running"
+        self.exit_code: int | None = None
+
+
+# What a watch of a terminal's output (the web terminal) is told: TerminalOutput or TerminalEnded messages.
+TerminalStream = Callable[[p.TerminalOutput | p.TerminalEnded], None]
+
+
 class WorkerPool:
     """Workers of one role: ``tools`` (bash, file tools, jobs) or ``mcp-host`` (one process that runs the
     managed MCP servers; its calls are answered by its own MCP clients' timeouts, so it takes many at once).
@@ -311,6 +331,7 @@ class WorkerPool:
             run_as_gid=run_as[1] if run_as else -1,
             max_jobs_per_session=cfg.max_jobs_per_session,
             job_output_bytes=cfg.job_output_bytes,
+            terminal_scrollback=cfg.terminal_scrollback,
             max_pattern_bytes=cfg.max_pattern_bytes,
             max_upload_bytes=cfg.max_upload_bytes,
             max_download_bytes=cfg.max_download_bytes,
@@ -335,6 +356,10 @@ class WorkerPool:
         self.tasks = TaskOwner(logger)
         self.ready_event = asyncio.Event()
         self.jobs: dict[str, JobRecord] = {}
+        self.terminals: dict[str, TerminalRecord] = {}
+        # watches of terminals' output (gateway.terminal_web), by watch id: the worker they stream from, and
+        # what is told of them
+        self.terminal_streams: dict[int, tuple[WorkerHandle, TerminalStream]] = {}
         self._pending: dict[int, PendingCall] = {}  # calls the core has not answered yet, by id
         self._spawning: set[asyncio.Task[None]] = set()  # processes being started
         # The supervisor loop wakes every tick interval, or earlier for a respawn that is due.
@@ -590,9 +615,12 @@ class WorkerPool:
                     answered.timer = None
                 if worker_id is not None and answered.job_id and not result.is_error:
                     # Recorded here, not by the caller: the job's JobExit may be in this same read.
-                    self.jobs[answered.job_id] = JobRecord(answered.job_id, answered.session,
-                                                           str(answered.args.get("command", "")),
-                                                           self.handles[worker_id])
+                    command, handle = str(answered.args.get("command", "bash")), self.handles[worker_id]
+                    if answered.tool == "terminal_start":
+                        self.terminals[answered.job_id] = TerminalRecord(answered.job_id, answered.session, command,
+                                                                         handle)
+                    else:
+                        self.jobs[answered.job_id] = JobRecord(answered.job_id, answered.session, command, handle)
                 if not answered.future.done():
                     answered.future.set_result(result)
             case Observe(Metric.QUEUE_WAIT, seconds):
@@ -619,6 +647,13 @@ class WorkerPool:
                 for record in self.jobs.values():
                     if record.worker is lost and record.status == "running":
                         record.status = "lost"
+                for terminal in self.terminals.values():
+                    if terminal.worker is lost and terminal.status == "running":
+                        terminal.status = "lost"
+                for watch_id, (source, stream) in list(self.terminal_streams.items()):
+                    if source is lost:
+                        stream(p.TerminalEnded(watch=watch_id, reason="the terminal's worker died, and every "
+                                                                      "process of the terminal with it"))
                 if self.on_lost is not None:
                     self.on_lost(lost)
             case SetReady(ready):
@@ -657,6 +692,15 @@ class WorkerPool:
             case p.ServersUpdate():
                 if self.on_servers is not None:
                     self.on_servers(msg)
+            case p.TerminalExit():
+                terminal = self.terminals.get(msg.terminal_id)
+                if terminal is not None and terminal.worker is handle:
+                    terminal.status = msg.status
+                    terminal.exit_code = msg.exit_code
+            case p.TerminalOutput() | p.TerminalEnded():
+                watched = self.terminal_streams.get(msg.watch)
+                if watched is not None and watched[0] is handle:
+                    watched[1](msg)
 
     # ---- dispatch -----------------------------------------------------------------------
 
@@ -724,13 +768,24 @@ class WorkerPool:
     def session_jobs(self, session: str) -> list[JobRecord]:
         return [r for r in self.jobs.values() if r.session == session]
 
+    def session_terminals(self, session: str) -> list[TerminalRecord]:
+        return [r for r in self.terminals.values() if r.session == session]
+
+    def session_running(self, session: str) -> int:
+        """Background jobs and terminals of ``session`` still running: what --max-jobs-per-session bounds."""
+        return (sum(1 for r in self.session_jobs(session) if r.status == "running")
+                + sum(1 for t in self.session_terminals(session) if t.status == "running"))
+
     def end_session_jobs(self, session: str) -> None:
-        """Session ``session`` is over: its workers kill its jobs' trees; the records go."""
-        workers = set()
+        """Session ``session`` is over: the workers kill its jobs' and terminals' trees; the records go.
+
+        Every ready worker is told, not only those the records name: a job or terminal whose start was
+        cancelled just after it started (the session ending meanwhile) has no record, and must die too."""
         for record in self.session_jobs(session):
             del self.jobs[record.job_id]
-            workers.add(record.worker)
-        for worker in workers:
+        for terminal in self.session_terminals(session):
+            del self.terminals[terminal.terminal_id]
+        for worker in list(self.handles.values()):
             if worker.state is WorkerState.READY:
                 worker.send(p.KillJobs(session=session))
 
@@ -739,6 +794,9 @@ class WorkerPool:
         finished = [r for r in self.session_jobs(session) if r.status != "running"]
         for record in finished[: max(0, len(finished) - keep)]:
             del self.jobs[record.job_id]
+        ended = [r for r in self.session_terminals(session) if r.status != "running"]
+        for terminal in ended[: max(0, len(ended) - keep)]:
+            del self.terminals[terminal.terminal_id]
 
     # ---- observation --------------------------------------------------------------------
 

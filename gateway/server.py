@@ -19,7 +19,7 @@ import secrets
 import signal
 import socket
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import msgspec
@@ -30,6 +30,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.protocol import OPEN
 from websockets.server import ServerProtocol
+from websockets.typing import Subprotocol
 
 from gateway.admission import BadRequest, is_loopback, one_header, origin_allowed, supplied_token, token_ok
 from gateway.config import GatewayConfig
@@ -44,6 +45,7 @@ from gateway.resources import WorkspaceResources
 from gateway.services import Services
 from gateway.sessions import Sessions
 from gateway.streamable_http import StreamableHttp
+from gateway.terminal_web import TerminalWeb, is_terminal_path
 from shared.tasks import TaskOwner
 from shared.transfer_tools import FILES_PREFIX
 
@@ -102,6 +104,7 @@ class Gateway:
         self.sessions = Sessions(self.services)
         self.mcp_servers = McpServers(self.services, lambda: self.sessions.broadcast(LIST_CHANGED))
         self.listener = Listener(cfg, self.metrics)
+        self.terminal_web = TerminalWeb(cfg, token, self.pool, self.listener)
         self.http = StreamableHttp(self)
         self.server: asyncio.Server | None = None
         self.ws_server: Server | None = None
@@ -211,6 +214,9 @@ class Gateway:
         conn = connection.gate_key if isinstance(connection, GatedConnection) else None
         assert conn is not None
         path, _, query = request.path.partition("?")
+        if is_terminal_path(path):
+            connection.protocol.for_terminal = True  # type: ignore[attr-defined]  # see _select_subprotocol
+            return self.terminal_web.admit_websocket(connection, conn, request, path, query)
         refusal = self.admit(conn, path, query, request.headers.get_all)
         if refusal is not None:
             return refusal
@@ -229,7 +235,10 @@ class Gateway:
             ws.start_keepalive()
             try:
                 async with ws:
-                    await self.handle_connection(ws)
+                    if is_terminal_path(ws.request.path if ws.request is not None else ""):
+                        await self.terminal_web.serve_websocket(ws)
+                    else:
+                        await self.handle_connection(ws)
             except Exception:
                 logger.error("WebSocket session failed", exc_info=True)
             finally:
@@ -239,6 +248,7 @@ class Gateway:
             logger.debug("WebSocket handshake failed", exc_info=True)
             ws.transport.abort()
         finally:
+            self.terminal_web.release(ws)  # a web terminal viewer, admitted or not, is over
             if self.ws_server is not None:
                 self.ws_server.handler_tasks.discard(asyncio.current_task())
 
@@ -338,7 +348,7 @@ class Gateway:
 
         def websocket_protocol() -> ServerProtocol:
             return ServerProtocol(subprotocols=["mcp"], max_size=cfg.max_message_size,  # type: ignore[list-item]
-                                  logger=logging.getLogger("websockets.server"))
+                                  select_subprotocol=_select_subprotocol, logger=logging.getLogger("websockets.server"))
 
         self.listener.serve_websockets(self.ws_server, websocket_protocol, {
             "ping_interval": WS_PING_INTERVAL, "ping_timeout": WS_PING_TIMEOUT, "close_timeout": 10,
@@ -417,6 +427,14 @@ class Gateway:
                     now - s.last_activity >= LINGER_QUIET and not s.inflight for s in self.every_session()):
                 return
             await asyncio.sleep(LINGER_POLL)
+
+
+def _select_subprotocol(protocol: ServerProtocol, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+    """``mcp`` for MCP sessions, as websockets negotiates it (a client that does not offer it gets 400); none
+    for the web terminal, whose browser page offers none (``process_request`` marks its connections)."""
+    if getattr(protocol, "for_terminal", False):
+        return None
+    return ServerProtocol.select_subprotocol(protocol, offered)
 
 
 async def run(cfg: GatewayConfig, isolation: str, token: str | None, on_ready: Any = None,

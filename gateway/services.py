@@ -34,12 +34,16 @@ class Services:
         self._call_ids = itertools.count(1)
         self._job_ids = itertools.count(1)
         self._session_ids = itertools.count(1)
+        self._terminal_ids = itertools.count(1)
 
     def next_call_id(self) -> int:
         return next(self._call_ids)
 
     def next_job_id(self) -> str:
         return f"job-{next(self._job_ids)}"
+
+    def next_terminal_id(self) -> str:
+        return f"term-{next(self._terminal_ids)}"
 
     def next_session_id(self) -> str:
         """An internal name (logs, job ownership); never a credential: Streamable HTTP sessions and

@@ -58,6 +58,7 @@ from gateway.mcp import (
 from gateway.mcp_servers import McpServers
 from gateway.services import Services
 from gateway.sessions import Sessions
+from gateway.terminal_web import TerminalWeb, is_terminal_path
 from shared.transfer_tools import FILES_PREFIX
 
 __all__ = ["STREAM_BUFFER", "Front", "StreamableHttp"]
@@ -85,6 +86,7 @@ class Front(Protocol):
     sessions: Sessions
     mcp_servers: McpServers
     listener: Listener
+    terminal_web: TerminalWeb
 
     def admit(self, conn: GatedHttpProtocol, path: str, query: str,
               headers: Callable[[str], list[str]]) -> Response | None: ...
@@ -248,6 +250,9 @@ class StreamableHttp:
             return
         conn: GatedHttpProtocol = scope["gateway.connection"]
         headers = _header_getter(scope)
+        if is_terminal_path(scope["path"]):
+            await self.front.terminal_web.serve_http(conn, scope, receive, send, headers)
+            return
         query = scope.get("query_string", b"").decode("latin-1")
         origins = headers("Origin")
         files = scope["path"].startswith(FILES_PREFIX)

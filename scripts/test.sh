@@ -11,6 +11,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus ripgrep gcc libc6-dev \
       nginx-light curl >/dev/null) || echo "warning: apt-get could not install prometheus/ripgrep/gcc/nginx-light/curl"
   fi
+  # the web terminal's browser tests (tests/test_terminal_web.py) drive Debian's chromium through its chromedriver
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+      || echo "warning: apt-get could not install chromium/chromium-driver: the browser tests will be skipped"
+  fi
 fi
 python3 -m venv .venv
 # the bench extra (matplotlib) too: tests/test_bench_smoke.py draws a chart

@@ -45,7 +45,8 @@ class WorkerConfig(msgspec.Struct, frozen=True, omit_defaults=True):
     max_upload_bytes: int = 8 * MIB  # the upload tool's decoded content (--max-upload-bytes)
     max_download_bytes: int = 8 * MIB  # download's embedded blob (--max-download-bytes)
     max_jobs_per_session: int = 16
-    job_output_bytes: int = 1 * MIB
+    job_output_bytes: int = 1 * MIB  # and per terminal (its raw output)
+    terminal_scrollback: int = 1000  # lines kept per terminal that scrolled off its screen
     role: str = "tools"  # "tools": bash and file tools; "mcp-host": managed MCP servers (worker.mcp_host)
     mcp_max_servers: int = 16
     mcp_health_interval: float = 30.0

@@ -47,6 +47,13 @@ __all__ = [
     "ServersUpdate",
     "SessionState",
     "Shutdown",
+    "TerminalAck",
+    "TerminalEnded",
+    "TerminalExit",
+    "TerminalInput",
+    "TerminalOutput",
+    "TerminalUnwatch",
+    "TerminalWatch",
     "ToFileHelper",
     "ToFiles",
     "ToWorker",
@@ -102,7 +109,7 @@ class Call(_Msg, frozen=True):
     session: str = ""
     state: SessionState | None = None
     progress: bool = False
-    job_id: str = ""  # bash run_in_background: the id the gateway gave the job (unique per gateway)
+    job_id: str = ""  # bash run_in_background, terminal_start: the id the gateway gave the job or terminal
     requested_timeout: float = 0.0
 
     @property
@@ -127,7 +134,38 @@ class KillJobs(_Msg, frozen=True):
     session: str
 
 
-ToWorker = Call | Cancel | Shutdown | KillJobs
+class TerminalWatch(_Msg, frozen=True):
+    """Stream terminal ``terminal_id``'s raw output as ``TerminalOutput`` messages of watch ``watch`` (an id
+    the gateway chose), from byte ``since`` (-1: the newest output kept, enough to redraw the screen), never
+    more than ``window`` bytes past the last ``TerminalAck``.  An unknown terminal gets ``TerminalEnded``."""
+
+    watch: int
+    terminal_id: str
+    since: int = -1
+    window: int = 256 * 1024
+
+
+class TerminalAck(_Msg, frozen=True):
+    """Watch ``watch``'s output before byte ``offset`` has been delivered: more may be sent."""
+
+    watch: int
+    offset: int
+
+
+class TerminalInput(_Msg, frozen=True):
+    """Typing from the web terminal for watch ``watch``'s terminal (sent only with --terminal-write)."""
+
+    watch: int
+    data: bytes
+
+
+class TerminalUnwatch(_Msg, frozen=True):
+    """Stop watch ``watch`` (its viewer left)."""
+
+    watch: int
+
+
+ToWorker = Call | Cancel | Shutdown | KillJobs | TerminalWatch | TerminalAck | TerminalInput | TerminalUnwatch
 
 
 # ---- worker -> gateway ---------------------------------------------------------------
@@ -197,7 +235,37 @@ class ServersUpdate(_Msg, frozen=True):
     servers: list[ServerReport]
 
 
-FromWorker = Hello | Heartbeat | Progress | Result | JobExit | ServersUpdate
+class TerminalExit(_Msg, frozen=True):
+    """Terminal ``terminal_id``'s program ended (status: exited, or killed by terminal_close or its session)."""
+
+    terminal_id: str
+    status: str
+    exit_code: int | None = None
+
+
+class TerminalOutput(_Msg, frozen=True):
+    """Raw output of watch ``watch``'s terminal from byte ``offset`` (``dropped`` bytes before it fell out of
+    the terminal's buffer before they could be sent), with the terminal's size and status."""
+
+    watch: int
+    offset: int
+    data: bytes = b""
+    dropped: int = 0
+    cols: int = 0
+    rows: int = 0
+    status: str = "running"
+    exit_code: int | None = None
+
+
+class TerminalEnded(_Msg, frozen=True):
+    """Watch ``watch`` is over: its terminal was closed or forgotten, or never existed here."""
+
+    watch: int
+    reason: str
+
+
+FromWorker = (Hello | Heartbeat | Progress | Result | JobExit | ServersUpdate | TerminalExit | TerminalOutput
+              | TerminalEnded)
 
 
 # ---- worker <-> its file helper (worker/tools/helper.py) ---------------------------------

@@ -21,6 +21,7 @@ FAMILIES = (  # bash itself is in shared.tools
     "shared.job_tools",
     "shared.mcp_server_tools",
     "shared.transfer_tools",
+    "shared.terminal_tools",
 )
 
 for _family in FAMILIES:

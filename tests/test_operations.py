@@ -223,7 +223,8 @@ def test_drain_delivers_the_last_answer_to_the_python_sdk_2_http_client(start_ga
 # The groups --help has, one per concern, and the placeholders values are written with.
 GROUPS = ("network and connections", "authentication and access", "worker pool", "deadlines and shutdown",
           "sessions", "tools: where and how calls run", "per-call resource limits", "background jobs",
-          "managed MCP servers", "files in and out (upload, download, /files, resources)", "logging")
+          "managed MCP servers", "terminals (terminal_* tools, and the web terminal at /terminal)",
+          "files in and out (upload, download, /files, resources)", "logging")
 PLACEHOLDERS = {"HOST", "PORT", "N", "S", "BYTES", "PER_S", "TOKEN", "FILE", "ORIGIN", "DIR", "USER"}
 
 

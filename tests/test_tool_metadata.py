@@ -27,6 +27,7 @@ import shared.toolset  # noqa: F401  (registers every tool family)
 from gateway.mcp_servers import McpServers
 from shared import mcp_server_tools
 from shared import protocol as p
+from shared.terminal_tools import TERMINAL_TOOL_NAMES
 from shared.tools import TOOLS, call_result_for, output_schema
 from tests.helpers import McpClient, async_until, run, text_of
 from tests.test_mcp_servers import SDK_SERVER, build_wheel, leftovers, marker
@@ -80,12 +81,17 @@ def test_hints_follow_the_issue() -> None:
     read_only = {n for n, h in hints.items() if h["readOnlyHint"]}
     assert read_only == {"read", "list", "glob", "grep", "job_output", "job_list", "mcp_server_list",
                          "mcp_server_discover_tools", "symbols", "definition", "references", "imports", "outline",
-                         "batch_read", "git_status", "git_diff", "git_log", "download"}
+                         "batch_read", "git_status", "git_diff", "git_log", "download", "terminal_read",
+                         "terminal_list"}
     destructive = {n for n, h in hints.items() if h["destructiveHint"]}
-    assert {"bash", "write", "edit", "job_kill", "mcp_server_stop", "patch", "multi_edit", "upload"} <= destructive
+    assert {"bash", "write", "edit", "job_kill", "mcp_server_stop", "patch", "multi_edit", "upload", "terminal_start",
+            "terminal_send", "terminal_close"} <= destructive
     assert hints["upload"]["idempotentHint"] is True  # the same bytes again leave the same file
+    assert "terminal_resize" not in destructive and hints["terminal_resize"]["idempotentHint"]
     open_world = {n for n, h in hints.items() if h["openWorldHint"]}
-    assert open_world == {"bash", "mcp_server_start", "mcp_server_call_tool", "mcp_server_install"}
+    # a terminal runs any program and types anything into it, like bash
+    assert open_world == {"bash", "mcp_server_start", "mcp_server_call_tool", "mcp_server_install", "terminal_start",
+                          "terminal_send"}
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -326,7 +332,8 @@ def test_file_bash_and_job_tools_results_validate(gateway) -> None:
                 assert (await call(c, tool, job_id="job-none"))["isError"]
 
             # (the other families' tools have a test of their own, below)
-            own = {t for t in chk.tools if not t.startswith("mcp_server_")} - set(EXERCISED_ELSEWHERE)
+            own = {t for t in chk.tools if not t.startswith("mcp_server_")} - set(EXERCISED_ELSEWHERE) - \
+                TERMINAL_TOOL_NAMES
             assert {t: chk.seen[t] for t in own} == {t: {"ok", "error"} for t in own}
             assert own - set(chk.structured) == set()
 
@@ -379,6 +386,50 @@ def test_edit_and_git_tools_results_validate(gateway) -> None:
                     assert result["isError"] is fails, (tool, arguments, result)
             assert {t: chk.seen[t] for t in EXERCISED_ELSEWHERE} == {t: {"ok", "error"} for t in EXERCISED_ELSEWHERE}
             assert set(EXERCISED_ELSEWHERE) - set(chk.structured) == set()
+
+    run(main())
+
+
+def test_terminal_tools_results_validate(gateway) -> None:
+    """Every terminal tool, success and error results, against its schema (closed: no field it does not name)."""
+
+    async def main() -> None:
+        async with McpClient.connect(gateway.url) as c:
+            chk = SchemaChecker(await _tools(c))
+            call = chk.call
+            assert (await call(c, "terminal_list"))["structuredContent"] == {"terminals": []}
+            started = await call(c, "terminal_start", command="python3 -q", cols=60, rows=10)
+            term = started["structuredContent"]["terminal_id"]
+            assert started["structuredContent"] == {"terminal_id": term, "status": "running", "exit_code": None,
+                                                    "cols": 60, "rows": 10}
+            assert (await call(c, "terminal_start", command="true", working_dir="/etc"))["isError"]
+            sent = await call(c, "terminal_send", terminal_id=term, text="print(6*7)", keys=["Enter"])
+            assert sent["structuredContent"]["sent_bytes"] == len("print(6*7)\r")
+            assert (await call(c, "terminal_send", terminal_id=term, keys=["NoSuchKey"]))["isError"]
+            read = await call(c, "terminal_read", terminal_id=term, wait_for="42", scrollback=5)
+            assert read["structuredContent"]["matched"] is True and "42" in read["structuredContent"]["screen"]
+            missed = await call(c, "terminal_read", terminal_id=term, wait_for="never printed", timeout=0.2)
+            assert missed["structuredContent"]["matched"] is False
+            assert (await call(c, "terminal_read", terminal_id="term-none"))["isError"]
+            resized = await call(c, "terminal_resize", terminal_id=term, cols=100, rows=30)
+            assert (resized["structuredContent"]["cols"], resized["structuredContent"]["rows"]) == (100, 30)
+            assert (await call(c, "terminal_resize", terminal_id="term-none", cols=80, rows=24))["isError"]
+            listed = (await call(c, "terminal_list"))["structuredContent"]["terminals"]
+            assert [(t["terminal_id"], t["status"]) for t in listed] == [(term, "running")]
+            ended = (await call(c, "terminal_start", command="exit 3"))["structuredContent"]["terminal_id"]
+
+            async def exited() -> bool:
+                res = await call(c, "terminal_read", terminal_id=ended)
+                return bool(res["structuredContent"]["status"] == "exited")
+
+            await async_until(exited, what="the short terminal's program to exit")
+            closed = await call(c, "terminal_close", terminal_id=term)
+            assert closed["structuredContent"]["status"] == "killed"
+            assert (await call(c, "terminal_close", terminal_id=term))["isError"]  # forgotten
+            assert (await call(c, "terminal_close", terminal_id=ended))["structuredContent"]["exit_code"] == 3
+            assert {t: chk.seen[t] for t in TERMINAL_TOOL_NAMES - {"terminal_list"}} == {
+                t: {"ok", "error"} for t in TERMINAL_TOOL_NAMES - {"terminal_list"}}
+            assert TERMINAL_TOOL_NAMES - set(chk.structured) == set()
 
     run(main())
 

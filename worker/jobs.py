@@ -98,9 +98,10 @@ class JobTable:
     """Every background job of one worker; owns their tasks."""
 
     def __init__(self, run: RunJob, *, max_jobs: int, output_bytes: int,
-                 on_exit: Callable[[Job], None]) -> None:
+                 on_exit: Callable[[Job], None], others_running: Callable[[str], int] = lambda _session: 0) -> None:
         self._run = run
         self.max_jobs = max_jobs
+        self._others_running = others_running  # what else counts against max_jobs (the session's terminals)
         self.output_bytes = output_bytes
         self._on_exit = on_exit
         self.jobs: dict[str, Job] = {}
@@ -113,10 +114,11 @@ class JobTable:
     def start(self, job_id: str, session: str, args: BashArgs, state: SessionState | None) -> Job:
         if job_id in self.jobs:
             raise ValueError(f"job id {job_id!r} is already in use")
-        if self.running(session) >= self.max_jobs:
+        if self.running(session) + self._others_running(session) >= self.max_jobs:
             raise JobLimitError(
-                f"limit hit: this session already runs {self.max_jobs} background jobs "
-                f"(--max-jobs-per-session={self.max_jobs}); kill one with job_kill or wait for one to end")
+                f"limit hit: this session already runs {self.max_jobs} background jobs and terminals "
+                f"(--max-jobs-per-session={self.max_jobs}); kill one with job_kill or terminal_close, or wait for "
+                "one to end")
         job = Job(id=job_id, session=session, command=args.command, ring=JobRing(self.output_bytes))
         job.task = self._tasks.spawn(self._supervise(job, args, state), f"job-{job_id}")
         self.jobs[job_id] = job

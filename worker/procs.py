@@ -774,6 +774,22 @@ class ShellFactory:
             raise
         return spawn.finish(pid, self._contained(spawn), data)
 
+    async def spawn_on_tty(self, script: bytes, tty_fd: int) -> Program:
+        """Start a shell with the same containment as a call's (pid namespace or marker, own session,
+        limits, tool user) whose stdin, stdout and stderr are ``tty_fd`` (a pty's slave: the caller
+        keeps the master), and hand it ``script``.  The shell is the one the tree kill knows; the
+        script makes the program it starts a session leader with the pty as its controlling terminal
+        (``worker.terminals``).  The returned ``Program`` has no pipes (its descriptors are -1)."""
+        if len(script) > MAX_PROGRAM_SCRIPT or b"\0" in script:
+            raise ValueError(f"command line too long (over {MAX_PROGRAM_SCRIPT} bytes) or holds NUL bytes")
+        spawn = _TtySpawn(self, tty_fd)
+        try:
+            pid = await self._start(asyncio.get_running_loop(), spawn)
+        except BaseException:
+            spawn.abandon()
+            raise
+        return spawn.finish(pid, self._contained(spawn), script)
+
     # ---- killing a tree ----
 
     def kill(self, proc: Shell | Program, *, alive: bool, exclude: set[int]) -> set[int]:
@@ -992,6 +1008,35 @@ class _ProgramSpawn(_Spawn):
         for fd in (self.in_w, self.out_r, self.err_r):
             os.set_blocking(fd, False)
         return Program(pid, marker, self.in_w, self.out_r, self.err_r, exit, contained)
+
+
+class _TtySpawn(_Spawn):
+    """A terminal's shell: stdin, stdout and stderr on a pty's slave (the caller's, dup-ed into the
+    child and left open here), the script on 3, no state record."""
+
+    __slots__ = ("script_w",)
+
+    def __init__(self, factory: ShellFactory, tty_fd: int) -> None:
+        super().__init__(factory, "t")
+        script_r, self.script_w = os.pipe()
+        self._own = [script_r]
+        self.child_fds = (tty_fd, tty_fd, tty_fd, script_r, factory.devnull)
+
+    def abandon(self) -> None:
+        self._close_child_ends()
+        os.close(self.script_w)
+
+    def finish(self, pid: int, contained: Contained, script: bytes) -> Program:
+        self._close_child_ends()
+        marker = self.marker.encode()
+        exit = self.factory._track(pid, marker)
+        try:
+            os.write(self.script_w, script)  # under a pipe buffer (MAX_PROGRAM_SCRIPT): never blocks
+        except OSError:
+            pass  # it died already; its exit status tells
+        finally:
+            os.close(self.script_w)
+        return Program(pid, marker, -1, -1, -1, exit, contained)
 
 
 async def write_all(loop: asyncio.AbstractEventLoop, fd: int, data: bytes) -> None:

@@ -27,6 +27,7 @@ from shared.config import WorkerConfig, load_worker_config
 from shared.framing import FrameBuffer, FrameTooLarge, frame
 from shared.hygiene import close_inherited_on_exec, make_undumpable
 from shared.tasks import TaskOwner
+from shared.terminal_tools import TERMINAL_TOOL_NAMES
 from shared.tools import TOOLS, ToolArgsError, validate_args
 from shared.toolset import helper_tool_names
 from worker.bash import ShellRunner, outcome_to_result
@@ -44,6 +45,7 @@ from worker.procs import (
     pidfds_work,
     set_child_subreaper,
 )
+from worker.terminals import TerminalTable, terminal_call
 from worker.tools.client import FileHelper
 
 __all__ = ["BOOT_ERROR", "Worker", "main"]
@@ -105,7 +107,10 @@ class Worker(asyncio.Protocol):
             cleanup=self.cleanup_shell,
         )
         self.jobs = JobTable(self._run_job, max_jobs=cfg.max_jobs_per_session, output_bytes=cfg.job_output_bytes,
-                             on_exit=self._job_exited)
+                             on_exit=self._job_exited, others_running=lambda s: self.terminals.running(s))
+        self.terminals = TerminalTable(loop, self.factory, max_terminals=cfg.max_jobs_per_session,
+                                       output_bytes=cfg.job_output_bytes, scrollback=cfg.terminal_scrollback,
+                                       others_running=self.jobs.running, send=self.send, exclude=self.owned)
 
     # ---- set-up -----------------------------------------------------------------------
 
@@ -299,6 +304,15 @@ class Worker(asyncio.Protocol):
                     running.cancel()
             case p.KillJobs():
                 self.jobs.kill_session(msg.session)  # the tasks unwind on their own, killing the trees
+                self.terminals.close_session(msg.session)
+            case p.TerminalWatch():
+                self.terminals.watch(msg)
+            case p.TerminalAck():
+                self.terminals.ack(msg)
+            case p.TerminalInput():
+                self.terminals.watch_input(msg)
+            case p.TerminalUnwatch():
+                self.terminals.unwatch(msg.watch)
             case p.Shutdown():
                 self.draining = True
                 for shell in self.warm:
@@ -350,6 +364,8 @@ class Worker(asyncio.Protocol):
                             outcome="error" if res.is_error else "ok", content=res.content or [])
         if call.tool == "bash" and args.run_in_background:
             return self._start_job(call, args)
+        if call.tool in TERMINAL_TOOL_NAMES:
+            return await terminal_call(self.terminals, call, args, self.runner.resolve_cwd)
         if call.tool == "job_output":
             return self._job_output(call, args)
         if call.tool == "job_kill":
@@ -445,7 +461,7 @@ class Worker(asyncio.Protocol):
         self.factory.stop_zygote()  # an expected end: its exit is no failure to warn about
         for task in list(self.calls.values()):
             task.cancel()
-        tasks = list(self.calls.values()) + self.jobs.kill_all()
+        tasks = list(self.calls.values()) + self.jobs.kill_all() + self.terminals.close_all()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
         await self.files.close()
