@@ -18,6 +18,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -253,25 +254,40 @@ def test_hostile_terminal_through_the_gateway(start_gateway) -> None:
 # ---- in process: the event loop under hostile programs -----------------------------------------
 
 
+def _run_queue_wait() -> float:
+    """Seconds this thread has spent runnable but waiting for a CPU (the kernel's schedstat)."""
+    with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
+        return int(f.read().split()[1]) / 1e9
+
+
 class LagProbe:
-    """How late the event loop runs a timer: the worst over the probe's life."""
+    """How long the event loop kept a timer waiting: the worst over the probe's life.
+
+    ``worst`` is how late the timer ran less the time the thread spent waiting for a CPU meanwhile: what
+    the loop itself was held up by (code running on it, or a blocking call).  A machine busy with other
+    work (the flooding programs themselves compete for the same cores) delays the wake-up too, but the
+    kernel counts that as run-queue wait, which is taken out.  ``worst_wall`` (lateness by the clock,
+    that wait included) is reported for information."""
 
     def __init__(self, period: float = 0.005) -> None:
         self.period = period
         self.worst = 0.0
+        self.worst_wall = 0.0
         self._task = asyncio.get_running_loop().create_task(self._probe())
 
     async def _probe(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
             due = loop.time() + self.period
+            waited = _run_queue_wait()
             await asyncio.sleep(self.period)
-            self.worst = max(self.worst, loop.time() - due)
+            late = loop.time() - due
+            self.worst_wall = max(self.worst_wall, late)
+            self.worst = max(self.worst, late - (_run_queue_wait() - waited))
 
     async def stop(self) -> float:
         self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await asyncio.wait([self._task])
         return self.worst
 
 
@@ -319,7 +335,8 @@ def test_floods_never_block_the_event_loop(tmp_path: Path) -> None:
                 assert len(term.pending) <= PENDING_MAX + 16 * 1024
             grown = proc_status_kb(os.getpid(), "VmRSS") - rss_before
             worst = await probe.stop()
-            assert worst < 0.1, f"the event loop was late by {worst * 1000:.0f} ms"
+            assert worst < 0.1, f"the event loop was held for {worst * 1000:.0f} ms " \
+                f"(late by {probe.worst_wall * 1000:.0f} ms by the clock)"
             assert grown < 100_000, f"RSS grew by {grown} KiB"  # each ring holds 1 MiB at most
 
     run(main())
@@ -352,7 +369,8 @@ def test_deaf_programs_huge_sends_and_resize_storms(tmp_path: Path) -> None:
             await async_wait_for(lambda: table.running("s") == 3, what="the short one to exit")
             await table.start("fifth", "s", TerminalStartArgs(command="true"), str(tmp_path), {})
             worst = await probe.stop()
-            assert worst < 0.1, f"the event loop was late by {worst * 1000:.0f} ms"
+            assert worst < 0.1, f"the event loop was held for {worst * 1000:.0f} ms " \
+                f"(late by {probe.worst_wall * 1000:.0f} ms by the clock)"
 
     run(main())
 
