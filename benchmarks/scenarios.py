@@ -922,6 +922,23 @@ class Flood(Scenario):
 # ---------------------------------------------------------------- tools
 
 
+async def _tool_result(session: Session, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """The structuredContent of a tool call; RuntimeError when it failed, got no answer in 60 s, or
+    waited for a text that did not come (``matched`` false)."""
+    try:
+        async with asyncio.timeout(60):
+            answer = await session.request("tools/call", {"name": tool, "arguments": arguments})
+    except TimeoutError:
+        raise RuntimeError(f"{tool}: no answer in 60 s") from None
+    result = answer.get("result") if isinstance(answer, dict) else None
+    if not isinstance(result, dict) or result.get("isError"):
+        raise RuntimeError(f"{tool}: {str(answer)[:200]}")
+    structured = result.get("structuredContent") or {}
+    if structured.get("matched") is False:
+        raise RuntimeError(f"{tool}: what it waited for did not come: {str(structured)[:200]}")
+    return dict(structured)
+
+
 class ToolsVsBash(Scenario):
     """Each tool next to doing the same through ``bash`` (``benchmarks/tool_pairs.py``): here the
     comparison is that bash call on the same gateway, not the floor."""
@@ -948,18 +965,26 @@ class ToolsVsBash(Scenario):
             with Progress(self.name, len(PAIRS) * (calls + warmup), enabled=target.progress) as progress:
                 for pair in PAIRS:
                     sides: dict[str, list[float]] = {"tool": [], "bash": []}
+                    started = await _tool_result(session, *pair.start) if pair.start else {}
                     for i in range(warmup + calls):
-                        tool, arguments = pair.tool(i)
-                        for side, outcome in (
-                            ("tool", await session.call_tool(tool, arguments, answer_timeout=60)),
-                            ("bash", await session.call_tool("bash", {"command": pair.bash(i), "timeout": 30},
-                                                             answer_timeout=60)),
-                        ):
-                            if not outcome.ok:
-                                failures.append(f"{pair.name} ({side}): {outcome.error_text or 'no answer'}"[:300])
-                            elif i >= warmup:
-                                sides[side].append(outcome.latency_ms)
+                        t0 = time.perf_counter()
+                        try:
+                            for tool, arguments in pair.tool(i, started):
+                                await _tool_result(session, tool, arguments)
+                            tool_ms: float | None = (time.perf_counter() - t0) * 1000
+                        except RuntimeError as exc:
+                            failures.append(f"{pair.name} (tool): {exc}"[:300])
+                            tool_ms = None
+                        bash = await session.call_tool("bash", {"command": pair.bash(i), "timeout": 30},
+                                                       answer_timeout=60)
+                        if not bash.ok:
+                            failures.append(f"{pair.name} (bash): {bash.error_text or 'no answer'}"[:300])
+                        if i >= warmup and tool_ms is not None and bash.ok:
+                            sides["tool"].append(tool_ms)
+                            sides["bash"].append(bash.latency_ms)
                         progress.advance()
+                    if pair.finish is not None:
+                        await _tool_result(session, *pair.finish(started))
                     pairs[pair.name] = {side: summarize(samples) for side, samples in sides.items()}
                     pairs[pair.name]["why"] = pair.why
             await session.call_tool("bash", {"command": f"rm -rf {DIR}", "timeout": 60}, answer_timeout=90)

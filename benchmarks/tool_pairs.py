@@ -91,14 +91,33 @@ def _sed_edits(i: int, name: str) -> str:
     return "sed -i " + " ".join(exprs) + " " + name
 
 
+Call = tuple[str, dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Pair:
-    """``name``: what both sides do; ``tool(i)``: (tool, arguments); ``bash(i)``: the command."""
+    """``name``: what both sides do; ``tool(i, started)``: the tool calls of one round, timed together
+    (``started``: the structuredContent of ``start``); ``bash(i)``: the command.  ``start`` is called once
+    before the rounds (a terminal to talk to) and ``finish(started)`` once after them."""
 
     name: str
-    tool: Callable[[int], tuple[str, dict[str, Any]]]
+    tool: Callable[[int, dict[str, Any]], list[Call]]
     bash: Callable[[int], str]
     why: str = ""  # where the tool is not expected to win, why (shown with the result)
+    start: Call | None = None
+    finish: Callable[[dict[str, Any]], Call] | None = None
+
+
+def _one(make: Callable[[int], Call]) -> Callable[[int, dict[str, Any]], list[Call]]:
+    return lambda i, _started: [make(i)]
+
+
+def _terminal_round(i: int, started: dict[str, Any]) -> list[Call]:
+    """Type a line into the REPL and read until its answer: the echo of the line does not hold the
+    answer's text (``'r7' + 'x'`` is echoed, ``r7x`` printed)."""
+    term = started["terminal_id"]
+    return [("terminal_send", {"terminal_id": term, "text": f"print('r{i}' + 'x')", "keys": ["Enter"]}),
+            ("terminal_read", {"terminal_id": term, "wait_for": f"r{i}x", "max_bytes": 4096})]
 
 
 # bash commands, run in order; the first in a subshell (a bash call's cd would stay with the session)
@@ -120,62 +139,68 @@ _D = DIR
 _EDIT = ("line 200 of the file\n", "line 200 of the file (e)\n")  # and back
 PAIRS: list[Pair] = [
     Pair("read 50 lines | cat -n",
-         lambda i: ("read", {"file_path": f"{_D}/many/f1.txt"}), lambda i: f"cat -n {_D}/many/f1.txt"),
+         _one(lambda i: ("read", {"file_path": f"{_D}/many/f1.txt"})), lambda i: f"cat -n {_D}/many/f1.txt"),
     Pair("write 4 KiB | cat > (heredoc)",
-         lambda i: ("write", {"file_path": f"{_D}/out-tool.txt", "content": f"{i}\n" + "x" * 4094 + "\n"}),
+         _one(lambda i: ("write", {"file_path": f"{_D}/out-tool.txt", "content": f"{i}\n" + "x" * 4094 + "\n"})),
          lambda i: heredoc(f"cat > {_D}/out-bash.txt", f"{i}\n" + "x" * 4094 + "\n")),
     Pair("edit one line | sed -i",
-         lambda i: ("edit", {"file_path": f"{_D}/edit-tool.txt", "old_string": _EDIT[i % 2],
-                             "new_string": _EDIT[1 - i % 2]}),
+         _one(lambda i: ("edit", {"file_path": f"{_D}/edit-tool.txt", "old_string": _EDIT[i % 2],
+                             "new_string": _EDIT[1 - i % 2]})),
          lambda i: f"sed -i 's/^{_EDIT[i % 2][:-1]}$/{_EDIT[1 - i % 2][:-1]}/' {_D}/edit-bash.txt",
          why="edit checks the string occurs exactly once and writes a new file atomically; sed edits blindly"),
     Pair("multi_edit 5 edits | sed -i (5)",
-         lambda i: ("multi_edit", {"file_path": f"{_D}/tool.txt", "edits": _edits(i)}),
+         _one(lambda i: ("multi_edit", {"file_path": f"{_D}/tool.txt", "edits": _edits(i)})),
          lambda i: _sed_edits(i, f"{_D}/bash.txt")),
     Pair("patch 20 hunks | git apply",
-         lambda i: ("patch", {"patch": patch_text("tool.txt", reverse=i % 2 == 1), "directory": _D}),
+         _one(lambda i: ("patch", {"patch": patch_text("tool.txt", reverse=i % 2 == 1), "directory": _D})),
          lambda i: heredoc(f"git -C {_D} apply", patch_text("bash.txt", reverse=i % 2 == 1))),
     Pair("batch_read 50 files | cat 50 files",
-         lambda i: ("batch_read", {"files": [{"file_path": f"{_D}/many/f{n}.txt"} for n in range(FILES)]}),
+         _one(lambda i: ("batch_read", {"files": [{"file_path": f"{_D}/many/f{n}.txt"} for n in range(FILES)]})),
          lambda i: "cat " + " ".join(f"{_D}/many/f{n}.txt" for n in range(FILES))),
     Pair("list 50 entries | ls -la",
-         lambda i: ("list", {"path": f"{_D}/many"}), lambda i: f"ls -la {_D}/many"),
+         _one(lambda i: ("list", {"path": f"{_D}/many"})), lambda i: f"ls -la {_D}/many"),
     Pair("glob **/*.py | find -name",
-         lambda i: ("glob", {"pattern": "**/*.py", "path": _D}), lambda i: f"find {_D} -name '*.py'"),
+         _one(lambda i: ("glob", {"pattern": "**/*.py", "path": _D})), lambda i: f"find {_D} -name '*.py'"),
     Pair("grep 71 files | grep -rn",
-         lambda i: ("grep", {"pattern": "line 4[0-9]$", "path": _D, "max_results": 1000}),
+         _one(lambda i: ("grep", {"pattern": "line 4[0-9]$", "path": _D, "max_results": 1000})),
          lambda i: f"grep -rnE 'line 4[0-9]$' {_D}/many {_D}/code {_D}/tool.txt | head -1000"),
     Pair("symbols of a file | grep -n def/class",
-         lambda i: ("symbols", {"path": f"{_D}/code/app.py"}),
+         _one(lambda i: ("symbols", {"path": f"{_D}/code/app.py"})),
          lambda i: f"grep -nE '^\\s*(def|class) ' {_D}/code/app.py"),
     Pair("definition by name | grep -rn 'def name'",
-         lambda i: ("definition", {"path": f"{_D}/code", "name": "target_function"}),
+         _one(lambda i: ("definition", {"path": f"{_D}/code", "name": "target_function"})),
          lambda i: f"grep -rn 'def target_function' {_D}/code"),
     Pair("definition at a position (jedi) | grep -rn 'def name'",
-         lambda i: ("definition", {"path": f"{_D}/code/mod3.py", "line": 5, "name": "target_function"}),
+         _one(lambda i: ("definition", {"path": f"{_D}/code/mod3.py", "line": 5, "name": "target_function"})),
          lambda i: f"grep -rn 'def target_function' {_D}/code",
          why="jedi resolves the import to the one definition it refers to; grep finds every def of the name"),
     Pair("references | grep -rnw",
-         lambda i: ("references", {"path": f"{_D}/code", "name": "target_function"}),
+         _one(lambda i: ("references", {"path": f"{_D}/code", "name": "target_function"})),
          lambda i: f"grep -rnw target_function {_D}/code"),
     Pair("imports | grep -n import",
-         lambda i: ("imports", {"path": f"{_D}/code/app.py"}),
+         _one(lambda i: ("imports", {"path": f"{_D}/code/app.py"})),
          lambda i: f"grep -nE '^(import|from) ' {_D}/code/app.py"),
     Pair("outline 21 files | grep -rn def/class",
-         lambda i: ("outline", {"path": f"{_D}/code"}),
+         _one(lambda i: ("outline", {"path": f"{_D}/code"})),
          lambda i: f"grep -rnE '^\\s*(def|class) ' {_D}/code | head -c 16384"),
     Pair("git_status | git status --porcelain",
-         lambda i: ("git_status", {"repository": f"{_D}/repo"}), lambda i: f"git -C {_D}/repo status --porcelain"),
+         _one(lambda i: ("git_status", {"repository": f"{_D}/repo"})),
+         lambda i: f"git -C {_D}/repo status --porcelain"),
     Pair("git_diff | git diff --stat -p",
-         lambda i: ("git_diff", {"repository": f"{_D}/repo"}), lambda i: f"git -C {_D}/repo diff --stat -p"),
+         _one(lambda i: ("git_diff", {"repository": f"{_D}/repo"})), lambda i: f"git -C {_D}/repo diff --stat -p"),
     Pair("git_log 20 | git log -n 20",
-         lambda i: ("git_log", {"repository": f"{_D}/repo", "max_count": 20}),
+         _one(lambda i: ("git_log", {"repository": f"{_D}/repo", "max_count": 20})),
          lambda i: f"git -C {_D}/repo log -n 20 --format='%H %an %ad %s'"),
     Pair("upload 64 KiB | base64 -d > (heredoc)",
-         lambda i: ("upload", {"file_path": f"{_D}/up-tool.bin", "content": _BLOB_B64}),
+         _one(lambda i: ("upload", {"file_path": f"{_D}/up-tool.bin", "content": _BLOB_B64})),
          lambda i: heredoc(f"base64 -d > {_D}/up-bash.bin", _BLOB_B64 + "\n")),
     Pair("download 64 KiB | base64",
-         lambda i: ("download", {"file_path": f"{_D}/blob.bin", "mode": "embed"}),
+         _one(lambda i: ("download", {"file_path": f"{_D}/blob.bin", "mode": "embed"})),
          lambda i: f"base64 -w0 {_D}/blob.bin",
          why="download also hashes the file (sha256 in the result)"),
+    Pair("terminal: send + read on a running python3 REPL | python3 -c",
+         _terminal_round, lambda i: f"python3 -c \"print('r{i}' + 'x')\"",
+         start=("terminal_start", {"command": "python3 -q", "cols": 80, "rows": 24}),
+         finish=lambda started: ("terminal_close", {"terminal_id": started["terminal_id"]}),
+         why="two calls (send, then read with wait_for) against one; the REPL is already running"),
 ]

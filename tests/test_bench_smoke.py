@@ -162,10 +162,14 @@ def test_bench_tools_scenario_sets_every_tool_beside_bash(tmp_path: Path) -> Non
     from shared import toolset  # noqa: F401  (registers every family's tools)
     from shared.tools import TOOLS
 
-    covered = {pair.tool(0)[0] for pair in PAIRS}
+    started = {"terminal_id": "term-1"}
+    covered = {tool for pair in PAIRS for tool, _ in pair.tool(0, started)}
+    covered |= {pair.start[0] for pair in PAIRS if pair.start}
+    covered |= {pair.finish(started)[0] for pair in PAIRS if pair.finish}
     # not paired: bash itself, the job and managed-server tools (no bash equivalent: they manage what
-    # bash started), terminals (benchmarks/terminal_calls.py)
-    unpaired = {name for name in TOOLS if name == "bash" or name.startswith(("job_", "mcp_server_", "terminal_"))}
+    # bash started), a terminal's resize and list (benchmarks/terminal_calls.py times every terminal call)
+    unpaired = {name for name in TOOLS if name == "bash" or name.startswith(("job_", "mcp_server_"))}
+    unpaired |= {"terminal_resize", "terminal_list"}
     assert covered == set(TOOLS) - unpaired
     out = tmp_path / "tools.json"
     proc = subprocess.run([sys.executable, "-m", "benchmarks", "tools", "--spawn", "--quick", "--json", str(out)],
