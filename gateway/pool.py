@@ -84,7 +84,7 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 # What a worker inherits of the gateway's environment: nothing else (no token, no configuration);
 # its tools get less still (worker/worker.py, Worker._base_env).
 WORKER_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
-                   "SANDBOX_GREP_ENGINE")  # a test hook: "python" makes grep skip rg
+                   "SANDBOX_GREP_ENGINE")  # a test hook: "python" makes grep skip rg, "rg" start with it
 
 
 def worker_env(marker: str) -> dict[str, str]:

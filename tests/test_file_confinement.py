@@ -215,8 +215,7 @@ def test_no_pattern_or_file_stalls_a_worker(base: Path, engine: str) -> None:
         pytest.skip("ripgrep (rg) is not on PATH")
     ws = base / "ws"
     (ws / "long.txt").write_text("a" * 5_000_000 + "\n")
-    env = {"SANDBOX_GREP_ENGINE": "python"} if engine == "python" else None
-    gw = GatewayProcess(ws, "--no-mcp-servers", "--run-as", "nobody", workers=2, env=env)
+    gw = GatewayProcess(ws, "--no-mcp-servers", "--run-as", "nobody", workers=2, env={"SANDBOX_GREP_ENGINE": engine})
     try:
         pids = sorted(gw.worker_pids())
 

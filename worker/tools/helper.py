@@ -66,7 +66,8 @@ BOOT_ERROR = 3
 MAX_THREADS = 8  # calls run at once; more wait their turn (file calls are short, the machine has few cores)
 IDLE_THREAD_SECONDS = 2.0
 EXIT_GRACE = 2.0  # seconds calls get to return after the socket closed
-# Test hook: "python" makes grep use its Python engine even where rg is installed.
+# Test hook: "python" makes grep use its Python engine even where rg is installed; "rg" gives every
+# search to rg from the start (no Python engine first).
 ENGINE_ENV = "SANDBOX_GREP_ENGINE"
 
 PR_SET_PDEATHSIG = 1
@@ -262,7 +263,10 @@ def main(argv: list[str] | None = None) -> None:
         for family in HELPER_FAMILIES:
             importlib.import_module(family)
         seal(cfg.run_as_uid, cfg.run_as_gid, parent)
-        ctx = FileToolContext.from_config(cfg, None if os.environ.get(ENGINE_ENV) == "python" else run_rg)
+        engine = os.environ.get(ENGINE_ENV)
+        ctx = FileToolContext.from_config(cfg, None if engine == "python" else run_rg)
+        if engine == "rg":
+            ctx.python_first = 0.0
         ctx.root  # noqa: B018  (opens the workspace now, as the tool user: a failure is a boot failure)
         os.chdir("/")
     except Exception as exc:
