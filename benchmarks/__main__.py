@@ -177,6 +177,7 @@ async def run_scenario(scenario: Scenario, args: argparse.Namespace) -> dict[str
         gateway = await _run_gateway_side(scenario, args, result)
         if "samples_ms" in gateway:
             samples["gateway"] = gateway.pop("samples_ms")
+        result.setdefault("notes", []).extend(gateway.pop("notes", []))  # what the scenario says of its rows
         rows: list[Row] = scenario.rows(gateway, floor)
     except Exception as exc:
         result.update(status="error", reason=f"{type(exc).__name__}: {exc}")

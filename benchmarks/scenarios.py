@@ -990,7 +990,8 @@ class ToolsVsBash(Scenario):
             await session.call_tool("bash", {"command": f"rm -rf {DIR}", "timeout": 60}, answer_timeout=90)
         if failures:
             raise RuntimeError(f"{len(failures)} calls failed, e.g. {failures[0]}")
-        return {"pairs": pairs, "calls_per_side": calls}
+        notes = [f"{name.split(' | ')[0]}: {sides['why']}" for name, sides in pairs.items() if sides["why"]]
+        return {"pairs": pairs, "calls_per_side": calls, "notes": notes}
 
     def rows(self, gateway: dict[str, Any], floor: dict[str, Any]) -> list[Row]:
         return [Row(name, "ms p50", sides["tool"]["p50"], sides["bash"]["p50"])

@@ -179,6 +179,8 @@ def test_bench_tools_scenario_sets_every_tool_beside_bash(tmp_path: Path) -> Non
     result = json.loads(out.read_text())["scenarios"]["tools"]
     assert result["status"] == "ok" and result["compared_with"] == "bash", result
     assert [row["metric"] for row in result["rows"]] == [pair.name for pair in PAIRS]
+    whys = [pair for pair in PAIRS if pair.why]
+    assert whys and all(any(pair.why in note for note in result["notes"]) for pair in whys)  # printed with the table
     for row in result["rows"]:
         assert _number(row["gateway"]) and _number(row["floor"]) and row["gateway"] > 0 and row["floor"] > 0, row
     assert not result["gateway_process"]["leftover_pids"]
