@@ -254,34 +254,39 @@ class WorkerHandle(asyncio.Protocol):
             self.transport.write(frame(p.encode(msg)))
 
 
-class JobRecord:
-    """Where a background job lives, whose it is, and what the gateway last heard of it."""
+class _Running:
+    """Something a session started that runs in a worker: where it lives, whose it is, and what the
+    gateway last heard of it."""
 
-    __slots__ = ("command", "exit_code", "job_id", "session", "started", "status", "worker")
+    __slots__ = ("command", "exit_code", "session", "started", "status", "worker")
+
+    def __init__(self, session: str, command: str, worker: WorkerHandle) -> None:
+        self.session = session
+        self.command = command
+        self.worker = worker
+        self.started = time.monotonic()
+        self.status = "running"
+        self.exit_code: int | None = None
+
+
+class JobRecord(_Running):
+    """A background job (``bash`` with ``run_in_background``)."""
+
+    __slots__ = ("job_id",)
 
     def __init__(self, job_id: str, session: str, command: str, worker: WorkerHandle) -> None:
+        super().__init__(session, command, worker)
         self.job_id = job_id
-        self.session = session
-        self.command = command
-        self.worker = worker
-        self.started = time.monotonic()
-        self.status = "running"
-        self.exit_code: int | None = None
 
 
-class TerminalRecord:
-    """Where a terminal lives, whose it is, and what the gateway last heard of it."""
+class TerminalRecord(_Running):
+    """A terminal (``terminal_start``)."""
 
-    __slots__ = ("command", "exit_code", "session", "started", "status", "terminal_id", "worker")
+    __slots__ = ("terminal_id",)
 
     def __init__(self, terminal_id: str, session: str, command: str, worker: WorkerHandle) -> None:
+        super().__init__(session, command, worker)
         self.terminal_id = terminal_id
-        self.session = session
-        self.command = command
-        self.worker = worker
-        self.started = time.monotonic()
-        self.status = "running"
-        self.exit_code: int | None = None
 
 
 # What a watch of a terminal's output (the web terminal) is told: TerminalOutput or TerminalEnded messages.

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,3 +35,16 @@ def start_gateway(tmp_path: Path) -> Iterator:
 @pytest.fixture
 def gateway(start_gateway) -> GatewayProcess:
     return start_gateway()
+
+
+@pytest.fixture
+def base() -> Iterator[Path]:
+    """A directory the tool user can traverse (mode 0755, outside root's private temp directory),
+    holding the workspace ``ws``: tests put root-only things beside it."""
+    path = Path(tempfile.mkdtemp(prefix="sandbox-test-"))
+    try:
+        path.chmod(0o755)
+        (path / "ws").mkdir()
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

@@ -14,9 +14,7 @@ import os
 import secrets
 import shlex
 import shutil
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +31,6 @@ ROOT = os.geteuid() == 0
 TOOL_UID = 65534 if ROOT else os.geteuid()
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-
-@pytest.fixture
-def base() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="sandbox-edits-"))
-    try:
-        path.chmod(0o755)
-        (path / "ws").mkdir()
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def gateway(ws: Path, *args: str, workers: int = 2) -> GatewayProcess:

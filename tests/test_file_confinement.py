@@ -15,9 +15,7 @@ import secrets
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,17 +47,6 @@ while True:
             os.replace(".swaps.tmp-count", ".swaps")
 EOF"""
 
-
-@pytest.fixture
-def base() -> Iterator[Path]:
-    """A directory the tool user can traverse, holding the workspace ``ws`` and root-only things."""
-    path = Path(tempfile.mkdtemp(prefix="sandbox-confine-"))
-    try:
-        path.chmod(0o755)
-        (path / "ws").mkdir()
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _gateway(ws: Path, *args: str) -> GatewayProcess:

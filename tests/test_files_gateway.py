@@ -14,11 +14,9 @@ import io
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import tarfile
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -39,17 +37,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NOBODY = 65534
 MIB = 1 << 20
 
-
-@pytest.fixture
-def base() -> Iterator[Path]:
-    """A directory the tool user can traverse, holding the workspace ``ws``."""
-    path = Path(tempfile.mkdtemp(prefix="sandbox-files-"))
-    try:
-        path.chmod(0o755)
-        (path / "ws").mkdir()
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -11,8 +11,6 @@ import base64
 import contextlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -33,16 +31,6 @@ ACCEPT = {"Accept": "application/json, text/event-stream"}
 MODERN = "2026-07-28"
 ENVELOPE = {"io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {}}
 
-
-@pytest.fixture
-def base() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="sandbox-resources-"))
-    try:
-        path.chmod(0o755)
-        (path / "ws").mkdir()
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextlib.contextmanager

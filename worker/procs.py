@@ -928,7 +928,7 @@ class _Spawn:
     ``child_fds`` become the child's 0-4 (stdin, stdout, stderr, script, state); every other
     descriptor is closed in the child.  ``_own`` are the child's ends, closed here once it has them."""
 
-    __slots__ = ("_own", "child_fds", "extra_env", "factory", "forked", "marker")
+    __slots__ = ("_own", "child_fds", "extra_env", "factory", "forked", "marker", "script_w")
 
     def __init__(self, factory: ShellFactory, suffix: str = "") -> None:
         factory._serial += 1
@@ -938,17 +938,32 @@ class _Spawn:
         self.forked = False
         self.child_fds: tuple[int, int, int, int, int] = (-1, -1, -1, -1, -1)
         self._own: list[int] = []
+        self.script_w = -1  # our end of the pipe the child reads its script from (3)
 
     def _close_child_ends(self) -> None:
         for fd in self._own:
             os.close(fd)
         self._own = []
 
+    def _hand_script(self, pid: int, script: bytes) -> tuple[bytes, asyncio.Future[int]]:
+        """The child ``pid`` has its ends: close ours of them, track it by marker, and write its script
+        and close that pipe.  Its marker and exit."""
+        self._close_child_ends()
+        marker = self.marker.encode()
+        exit = self.factory._track(pid, marker)
+        try:
+            os.write(self.script_w, script)  # under a pipe buffer (MAX_PROGRAM_SCRIPT): never blocks
+        except OSError:
+            pass  # it died already; its exit status tells
+        finally:
+            os.close(self.script_w)
+        return marker, exit
+
 
 class _ShellSpawn(_Spawn):
     """A call's shell: output (stdout and stderr) on one pipe, the script on 3, the state record on 4."""
 
-    __slots__ = ("out_r", "script_w", "state_r")
+    __slots__ = ("out_r", "state_r")
 
     def __init__(self, factory: ShellFactory) -> None:
         super().__init__(factory)
@@ -979,7 +994,7 @@ class _ShellSpawn(_Spawn):
 class _ProgramSpawn(_Spawn):
     """A managed server: stdin, stdout and stderr on three pipes, the script on 3, no state record."""
 
-    __slots__ = ("err_r", "in_w", "out_r", "script_w")
+    __slots__ = ("err_r", "in_w", "out_r")
 
     def __init__(self, factory: ShellFactory) -> None:
         super().__init__(factory, "p")
@@ -996,15 +1011,7 @@ class _ProgramSpawn(_Spawn):
             os.close(fd)
 
     def finish(self, pid: int, contained: Contained, script: bytes) -> Program:
-        self._close_child_ends()
-        marker = self.marker.encode()
-        exit = self.factory._track(pid, marker)
-        try:
-            os.write(self.script_w, script)  # under a pipe buffer (MAX_PROGRAM_SCRIPT): never blocks
-        except OSError:
-            pass  # it died already; its exit status tells
-        finally:
-            os.close(self.script_w)
+        marker, exit = self._hand_script(pid, script)
         for fd in (self.in_w, self.out_r, self.err_r):
             os.set_blocking(fd, False)
         return Program(pid, marker, self.in_w, self.out_r, self.err_r, exit, contained)
@@ -1014,7 +1021,7 @@ class _TtySpawn(_Spawn):
     """A terminal's shell: stdin, stdout and stderr on a pty's slave (the caller's, dup-ed into the
     child and left open here), the script on 3, no state record."""
 
-    __slots__ = ("script_w",)
+    __slots__ = ()
 
     def __init__(self, factory: ShellFactory, tty_fd: int) -> None:
         super().__init__(factory, "t")
@@ -1027,15 +1034,7 @@ class _TtySpawn(_Spawn):
         os.close(self.script_w)
 
     def finish(self, pid: int, contained: Contained, script: bytes) -> Program:
-        self._close_child_ends()
-        marker = self.marker.encode()
-        exit = self.factory._track(pid, marker)
-        try:
-            os.write(self.script_w, script)  # under a pipe buffer (MAX_PROGRAM_SCRIPT): never blocks
-        except OSError:
-            pass  # it died already; its exit status tells
-        finally:
-            os.close(self.script_w)
+        marker, exit = self._hand_script(pid, script)
         return Program(pid, marker, -1, -1, -1, exit, contained)
 
 
