@@ -211,6 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     make_undumpable()
     cfg: GatewayConfig = parse_config(argv)
     os.environ.pop("SANDBOX_GATEWAY_TOKEN", None)
+    os.environ.pop("SANDBOX_TERMINAL_TOKEN", None)
     setup_logging(cfg.log_level, cfg.log_format)
     log = logging.getLogger("gateway")
     if cfg.no_auth and not is_loopback(cfg.host):
@@ -255,6 +256,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  Streamable HTTP: http://{host}:{gw.port}/mcp (MCP {', '.join(SUPPORTED_PROTOCOL_VERSIONS)})",
               flush=True)
         print(f"  metrics: http://{host}:{gw.port}/metrics ({metrics_access(cfg)})", flush=True)
+        web = ("its own token (--terminal-token)" if cfg.terminal_token is not None else "open (--no-auth)"
+               if cfg.no_auth else "off: give it a token of its own with --terminal-token")
+        write = ", typing allowed (--terminal-write)" if cfg.terminal_write else ""
+        print(f"  web terminal: http://{host}:{gw.port}/terminal ({web}{write})", flush=True)
         if token_origin is not None:
             print(f"  {token_origin}", flush=True)
             print(f"  connect: {url}?token={token}", flush=True)

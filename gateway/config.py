@@ -84,6 +84,7 @@ class GatewayConfig:
     job_output_bytes: int = 1 * MIB
     terminal_scrollback: int = 1000
     terminal_write: bool = False
+    terminal_token: str | None = None  # the web terminal's own (None: off, unless no_auth)
     max_terminal_viewers: int = 16
     no_mcp_servers: bool = False
     mcp_max_servers: int = 16
@@ -402,6 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add(terms, "--terminal-scrollback", type=_integer(0), default=1000, metavar="N",
          help="lines kept per terminal that scrolled off its screen, for terminal_read's scrollback (0 = none); "
          "its raw output is bounded by --job-output-bytes")
+    _add(terms, "--terminal-token", type=_token, metavar="TOKEN", shown="env SANDBOX_TERMINAL_TOKEN, else off",
+         help="the web terminal's own token, for the people who watch: it shows every session's terminals, so "
+         "it never takes the MCP token (prefer the variable: arguments show in ps)")
     _switch(terms, "--terminal-write", "let people type into terminals from the web terminal (else it only shows them)")
     _add(terms, "--max-terminal-viewers", type=_integer(1), default=16, metavar="N",
          help="web terminal connections open at once; more get 503")
@@ -464,6 +468,15 @@ def parse_config(argv: list[str] | None = None) -> GatewayConfig:
             ns.token = _token(env)
         except argparse.ArgumentTypeError as exc:
             ap.error(f"SANDBOX_GATEWAY_TOKEN: {exc}")
+    env_terminal = os.environ.get("SANDBOX_TERMINAL_TOKEN")
+    if ns.terminal_token is None and env_terminal:
+        try:
+            ns.terminal_token = _token(env_terminal)
+        except argparse.ArgumentTypeError as exc:
+            ap.error(f"SANDBOX_TERMINAL_TOKEN: {exc}")
+    if ns.terminal_token is not None and ns.terminal_token == ns.token:
+        ap.error("--terminal-token is the MCP token: every agent holds that one, and the web terminal shows every "
+                 "session's terminals; give the web terminal a token of its own")
     if ns.max_timeout < ns.default_timeout:
         ap.error(f"--default-timeout {ns.default_timeout:g} must not exceed --max-timeout {ns.max_timeout:g}")
     if ns.heartbeat_timeout <= ns.heartbeat_interval:

@@ -104,7 +104,10 @@ class Gateway:
         self.sessions = Sessions(self.services)
         self.mcp_servers = McpServers(self.services, lambda: self.sessions.broadcast(LIST_CHANGED))
         self.listener = Listener(cfg, self.metrics)
-        self.terminal_web = TerminalWeb(cfg, token, self.pool, self.listener)
+        if cfg.terminal_token is not None and token is not None and token_ok(token, cfg.terminal_token):
+            raise StartupError("--terminal-token is the MCP token: every agent holds that one, and the web terminal "
+                               "shows every session's terminals; give the web terminal a token of its own")
+        self.terminal_web = TerminalWeb(cfg, self.pool, self.listener)
         self.http = StreamableHttp(self)
         self.server: asyncio.Server | None = None
         self.ws_server: Server | None = None

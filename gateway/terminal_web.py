@@ -4,9 +4,13 @@ Routes, on the gateway's one listener (``StreamableHttp`` hands ``/terminal...``
 server hands WebSocket upgrades of ``/terminal/ws`` to ``admit_websocket`` and ``serve_websocket``):
 
 * ``GET /terminal``: every session's terminals, and a viewer (xterm.js) for the one named in the
-  page's fragment (``/terminal#term-3``).  It needs the gateway's token, like ``/mcp``: ``Authorization:
-  Bearer T``; or ``/terminal?token=T`` once, answered ``303`` to ``/terminal`` with a cookie, so the
-  token leaves the address bar; or the login form the page shows without it (``POST /terminal``, the
+  page's fragment (``/terminal#term-3``).  It needs the web terminal's own token (--terminal-token or
+  SANDBOX_TERMINAL_TOKEN), never the MCP token: every agent holds that one, and the page shows every
+  session's terminals, so the MCP token would let one session watch (and with --terminal-write type
+  into) another's.  Without a terminal token the web terminal is off (404), unless --no-auth (then
+  nothing is asked, as for /mcp).  The token goes as ``Authorization: Bearer T``; or
+  ``/terminal?token=T`` once, answered ``303`` to ``/terminal`` with a cookie, so the token leaves the
+  address bar; or the login form the page shows without it (``POST /terminal``, the
   token in the body).  The cookie (``sandbox_terminal``: HttpOnly, SameSite=Strict, Path=/terminal,
   ``COOKIE_MAX_AGE``) is an HMAC of its expiry under a key made when the gateway starts: not the
   token, worthless after a restart, and never readable by a page's scripts.
@@ -60,7 +64,7 @@ from gateway.pool import TerminalRecord, WorkerPool
 from gateway.supervisor import WorkerState
 from shared import protocol as p
 
-__all__ = ["COOKIE", "WINDOW", "XTERM_VERSION", "TerminalWeb", "is_terminal_path"]
+__all__ = ["COOKIE", "OFF", "WINDOW", "XTERM_VERSION", "TerminalWeb", "is_terminal_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +101,10 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 _EXPIRY = struct.Struct(">Q")
 
 
+OFF = ("not found: the web terminal is off; start the gateway with --terminal-token (or SANDBOX_TERMINAL_TOKEN), "
+       "a token for the people who watch, not the MCP token every agent holds\n")
+
+
 def is_terminal_path(path: str) -> bool:
     return path == "/terminal" or path.startswith("/terminal/")
 
@@ -108,9 +116,10 @@ class TerminalWeb:
     def viewers(self) -> int:
         return len(self._viewers)
 
-    def __init__(self, cfg: GatewayConfig, token: str | None, pool: WorkerPool, listener: Listener) -> None:
+    def __init__(self, cfg: GatewayConfig, pool: WorkerPool, listener: Listener) -> None:
         self.cfg = cfg
-        self.token = token
+        self.token = cfg.terminal_token  # None: open under --no-auth, else off
+        self.enabled = cfg.terminal_token is not None or cfg.no_auth
         self.pool = pool
         self.listener = listener
         self._viewers: set[ServerConnection] = set()  # admitted, until they end
@@ -160,6 +169,9 @@ class TerminalWeb:
                          headers: Callable[[str], list[str]]) -> None:
         path, method = scope["path"], scope["method"]
         query = scope.get("query_string", b"").decode("latin-1")
+        if not self.enabled:
+            await _respond(send, text_response(404, OFF))
+            return
         if path.startswith("/terminal/static/"):
             await _respond(send, self._static_file(path.removeprefix("/terminal/static/")))
             return
@@ -216,7 +228,7 @@ class TerminalWeb:
         note = "<p class=error>That token is wrong.</p>" if wrong else ""
         body = _PAGE.format(title="sandbox-gateway: terminals", body=f"""
 <h1>Terminals</h1>{note}
-<p>The web terminal needs the gateway's token (the one MCP clients send).</p>
+<p>The web terminal needs its own token (--terminal-token), not the one MCP clients send.</p>
 <form method=post action=/terminal><label>Token <input type=password name=token autocomplete=off autofocus
 required></label> <button type=submit>Open</button></form>""", writable="false")
         return plain_response(401, body.encode(), "text/html; charset=utf-8",
@@ -253,6 +265,8 @@ required></label> <button type=submit>Open</button></form>""", writable="false")
                         query: str) -> Response | None:
         """The answer to a WebSocket upgrade of a /terminal path that may not be opened, or None (then the
         connection counts as a viewer until ``serve_websocket`` ends or ``release`` is called)."""
+        if not self.enabled:
+            return text_response(404, OFF)
         if path != WS_PATH:
             return text_response(404, f"not found: the web terminal's WebSocket is {WS_PATH}\n")
         try:

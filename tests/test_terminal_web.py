@@ -17,6 +17,8 @@ import http.client
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,11 +29,12 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from gateway.terminal_web import COOKIE, XTERM_VERSION
-from tests.helpers import SCALE, GatewayProcess, McpClient, async_until, run, text_of, wait_for
+from tests.helpers import ROOT, SCALE, GatewayProcess, McpClient, async_until, run, text_of, wait_for
 from tests.helpers import call_tool as call
 from worker.terminal_screen import plain_text
 
-TOKEN = "web-terminal-test-token-1234567890"
+TOKEN = "web-terminal-test-token-1234567890"  # the web terminal's (--terminal-token)
+MCP_TOKEN = "mcp-token-every-agent-holds-0987654321"
 STATIC = Path(__file__).resolve().parent.parent / "gateway" / "static"
 XTERM_SHA256 = {  # npm @xterm/xterm 6.0.0: lib/xterm.js, css/xterm.css
     "xterm.js": "14903579ff54664cd72f8e8699e6961a6272c21863ec1c3b118cdc8af5d4a972",
@@ -78,7 +81,7 @@ def test_vendored_xterm_is_the_pinned_release() -> None:
 
 
 def test_page_and_websocket_need_the_token_and_an_allowed_origin(start_gateway) -> None:
-    gw = start_gateway("--max-terminal-viewers", "2", token=TOKEN)
+    gw = start_gateway("--max-terminal-viewers", "2", "--terminal-token", TOKEN, token=MCP_TOKEN)
     # the page without the token: a login form, nothing listed
     status, headers, body = request(gw, "GET", "/terminal")
     assert status == 401 and b"<form" in body and b"term-" not in body
@@ -132,8 +135,64 @@ def test_page_and_websocket_need_the_token_and_an_allowed_origin(start_gateway) 
     assert TOKEN not in gw.log()
 
 
+def test_the_mcp_token_never_opens_the_web_terminal(start_gateway, tmp_path: Path) -> None:
+    """The web terminal shows every session's terminals: an agent, which holds the MCP token, must not
+    open it (it would watch, and with --terminal-write type into, other sessions' terminals).  It takes
+    its own token; without one it is off; the two may not be the same."""
+    gw = start_gateway("--terminal-write", "--terminal-token", TOKEN, token=MCP_TOKEN)
+
+    async def main() -> None:
+        async with McpClient.connect(gw.url) as agent:  # another session has a terminal
+            started = await call(agent, "terminal_start", command="cat")
+            assert not started["isError"], started
+        for how in ({"Authorization": f"Bearer {MCP_TOKEN}"}, {}):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(ws_url(gw) + (f"?token={MCP_TOKEN}" if not how else ""), additional_headers=how):
+                    pass
+            assert refused.value.response.status_code == 401
+
+    run(main())
+    with_mcp_token = ((f"/terminal?token={MCP_TOKEN}", {}), ("/terminal", {"Authorization": f"Bearer {MCP_TOKEN}"}))
+    for path, headers in with_mcp_token:
+        status, _, body = request(gw, "GET", path, headers)
+        assert status == 401 and b"term-" not in body, (path, status)
+    assert request(gw, "POST", "/terminal", {}, f"token={MCP_TOKEN}".encode())[0] == 401
+    assert request(gw, "GET", "/terminal", {"Authorization": f"Bearer {TOKEN}"})[0] == 200
+
+    # without a terminal token: off, for the page, its files and its WebSocket alike
+    off = start_gateway(token=MCP_TOKEN)
+    for path in ("/terminal", f"/terminal?token={MCP_TOKEN}", "/terminal/static/xterm.js"):
+        status, _, body = request(off, "GET", path, {"Authorization": f"Bearer {MCP_TOKEN}"})
+        assert status == 404 and b"--terminal-token" in body, (path, status)
+
+    async def upgrade() -> None:
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(ws_url(off), additional_headers={"Authorization": f"Bearer {MCP_TOKEN}"}):
+                pass
+        assert refused.value.response.status_code == 404
+
+    run(upgrade())
+    # the variable works like --terminal-token, and the same token as MCP's is refused at start
+    env = {**os.environ, "SANDBOX_GATEWAY_TOKEN": MCP_TOKEN, "SANDBOX_TERMINAL_TOKEN": MCP_TOKEN}
+    proc = subprocess.run([sys.executable, "-m", "gateway", "--port", "0", "--workers", "1", "--no-mcp-servers",
+                           "--workspace", str(tmp_path / "same")], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60 * SCALE, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2 and "--terminal-token is the MCP token" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    # ... also when the MCP token is the token file's
+    token_file = tmp_path / "token"
+    token_file.write_text(MCP_TOKEN + "\n")
+    token_file.chmod(0o600)
+    env.pop("SANDBOX_GATEWAY_TOKEN")
+    proc = subprocess.run([sys.executable, "-m", "gateway", "--port", "0", "--workers", "1", "--no-mcp-servers",
+                           "--workspace", str(tmp_path), "--token-file", str(token_file)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60 * SCALE, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].endswith("give the web terminal a token of its own"), proc.stderr
+
+
 def test_websocket_streams_output_refuses_typing_when_read_only_and_ends_with_the_terminal(start_gateway) -> None:
-    gw = start_gateway(token=TOKEN)
+    gw = start_gateway("--terminal-token", TOKEN, token=MCP_TOKEN)
     cookie = login_cookie(gw)
 
     async def main() -> None:
@@ -235,7 +294,7 @@ def status_text(driver: Any) -> str:
 
 def open_terminal(driver: Any, gw: GatewayProcess, term: str) -> None:
     driver.get(f"http://{gw.host}:{gw.port}/terminal")
-    assert "needs the gateway's token" in driver.page_source  # the login form
+    assert "needs its own token" in driver.page_source  # the login form
     driver.find_element("name", "token").send_keys(TOKEN)
     driver.find_element("css selector", "button[type=submit]").click()
     wait_for(lambda: term in element_text(driver, "terminals"), what="the terminal in the list")
@@ -255,7 +314,7 @@ async def agent_terminal(gw: GatewayProcess, command: str) -> tuple[McpClient, s
 
 @browser
 def test_a_person_watches_and_types_into_a_writable_terminal(start_gateway, chrome: Any, tmp_path: Path) -> None:
-    gw = start_gateway("--terminal-write", token=TOKEN)
+    gw = start_gateway("--terminal-write", "--terminal-token", TOKEN, token=MCP_TOKEN)
 
     async def main() -> None:
         agent, term, stack = await agent_terminal(gw, "bash --norc --noprofile")
@@ -292,7 +351,7 @@ def test_a_person_watches_and_types_into_a_writable_terminal(start_gateway, chro
 
 @browser
 def test_a_read_only_terminal_refuses_typing(start_gateway, chrome: Any, tmp_path: Path) -> None:
-    gw = start_gateway(token=TOKEN)
+    gw = start_gateway("--terminal-token", TOKEN, token=MCP_TOKEN)
 
     async def main() -> None:
         agent, term, stack = await agent_terminal(gw, "cat")
@@ -321,7 +380,7 @@ def test_a_read_only_terminal_refuses_typing(start_gateway, chrome: Any, tmp_pat
 def test_a_writable_viewer_does_not_answer_the_programs_queries_twice(start_gateway, chrome: Any) -> None:
     """The worker's screen answers a program's status queries (cursor position, device attributes); a
     writable viewer's xterm.js would answer them too, as typing, and the program would read two answers."""
-    gw = start_gateway("--terminal-write", token=TOKEN)
+    gw = start_gateway("--terminal-write", "--terminal-token", TOKEN, token=MCP_TOKEN)
     probe = ("python3 -c 'import os, select, time, tty; tty.setraw(0); os.write(1, b\"\\033[6n\\033[c\"); "
              "time.sleep(1); d = b\"\".join(iter(lambda: os.read(0, 999) if select.select([0], [], [], 0.3)[0] "
              "else b\"\", b\"\")); print(\"answers\" + \"=%d.\" % d.count(b\"\\033[\"))'")
