@@ -21,7 +21,7 @@ from gateway.logs import setup_logging
 from gateway.mcp import SUPPORTED_PROTOCOL_VERSIONS
 from gateway.pool import detect_call_isolation, detect_isolation
 from gateway.server import Gateway, StartupError, generate_token, is_loopback, metrics_need_token, run
-from shared.hygiene import close_inherited_on_exec, make_undumpable
+from shared.hygiene import close_inherited_on_exec, make_undumpable, return_large_buffers
 from worker.zygote import build_builtin
 
 __all__ = ["main"]
@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     # user cannot trace the gateway or read its /proc, and the token leaves the environment.
     close_inherited_on_exec()
     make_undumpable()
+    return_large_buffers()
     cfg: GatewayConfig = parse_config(argv)
     os.environ.pop("SANDBOX_GATEWAY_TOKEN", None)
     os.environ.pop("SANDBOX_TERMINAL_TOKEN", None)

@@ -78,6 +78,8 @@ class GatewayConfig:
     session_idle_timeout: float = 1800.0
     session_max_age: float = 86400.0
     max_calls_per_session: int = 64
+    max_unsent_bytes: int = 32 * MIB  # per session: answers its client has not taken yet
+    max_unsent_bytes_total: int = 256 * MIB  # every session's together
     rate_limit: float = 1000.0
     rate_burst: int = 2000
     max_jobs_per_session: int = 16
@@ -348,6 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
          help="close sessions older than this")
     _add(sessions, "--max-calls-per-session", type=_integer(1), default=64, metavar="N",
          help="tool calls one session may have in flight")
+    _add(sessions, "--max-unsent-bytes", type=_size(1), default=32 * MIB, metavar="BYTES",
+         help="answers of one session its client has not taken yet; an answer past it is replaced by an error "
+         "naming this flag (one answer always goes), so a client that stops reading cannot pin gateway memory")
+    _add(sessions, "--max-unsent-bytes-total", type=_size(1), default=256 * MIB, metavar="BYTES",
+         help="the same for every session's answers together")
     _add(sessions, "--rate-limit", type=_number(), default=1000.0, metavar="PER_S",
          help="tool calls per second per session, token bucket")
     _add(sessions, "--rate-burst", type=_integer(1), default=2000, metavar="N", help="token bucket size")

@@ -198,7 +198,7 @@ class McpSession:
     __slots__ = ("_batches", "_bucket", "_keep", "_origins", "_phase",
                  "_sink", "_tasks", "calls_in_flight", "client_capabilities", "client_info", "created", "handle",
                  "handle_announced", "handles", "id", "inflight", "last_activity", "mcp_servers", "protocol_version",
-                 "services", "shell_state", "transport")
+                 "services", "shell_state", "transport", "unsent")
 
     def __init__(self, services: Services, mcp_servers: McpServers, sink: Sink, session_id: str, *,
                  transport: str = "websocket", handles: bool = False,
@@ -206,6 +206,7 @@ class McpSession:
         self.services = services
         self.mcp_servers = mcp_servers
         self._sink = sink
+        self.unsent = 0  # bytes handed to the sink whose send has not returned (the client has not taken them)
         self.id = session_id
         self.transport = transport
         self.handle: str | None = None  # Mcp-Session-Id or stateless handle, given by the transport
@@ -799,7 +800,7 @@ class McpSession:
 
     def post(self, data: bytes, origin: Any = None, final: bool = False) -> None:
         """Send a message from synchronous code; the session owns the sending task."""
-        self._owner().spawn(self._sink(data, origin, final), f"send {self.id}")
+        self._owner().spawn(self._send(data, origin, final), f"send {self.id}")
 
     def notify(self, data: bytes) -> None:
         """A notification of the session's own (``notifications/tools/list_changed``), sent once the
@@ -826,7 +827,44 @@ class McpSession:
             if batch.complete:
                 await self._send_batch(batch)
             return
-        await self._sink(_json_encode(msg), origin, True)
+        data = _json_encode(msg)
+        if self._over_unsent(len(data)):
+            # Refused, and not awaited: the caller's frame holds the result until this returns, and the
+            # error's send waits for the client like the answers before it.
+            self.post(_json_encode({"jsonrpc": "2.0", "id": request_id, "error": self._unsent_error(len(data))}),
+                      origin, True)
+            return
+        await self._send(data, origin, True)
+
+    async def _send(self, data: bytes, origin: Any, final: bool) -> None:
+        """Hand ``data`` to the transport, counted as unsent until the transport has taken it (its send
+        waits while the client does not read)."""
+        size = len(data)
+        self.unsent += size
+        self.services.unsent += size
+        try:
+            await self._sink(data, origin, final)
+        finally:
+            self.unsent -= size
+            self.services.unsent -= size
+
+    def _over_unsent(self, size: int) -> bool:
+        """Whether an answer of ``size`` bytes would take this session's (or every session's) unsent
+        answers past their limit; the first one always goes, however large."""
+        cfg, services = self.services.cfg, self.services
+        return (self.unsent > 0 and self.unsent + size > cfg.max_unsent_bytes) or (
+            services.unsent > 0 and services.unsent + size > cfg.max_unsent_bytes_total)
+
+    def _unsent_error(self, size: int) -> dict[str, Any]:
+        cfg = self.services.cfg
+        if self.unsent > 0 and self.unsent + size > cfg.max_unsent_bytes:
+            flag, limit, whose = "max_unsent_bytes", cfg.max_unsent_bytes, "this session's answers"
+        else:
+            flag, limit, whose = "max_unsent_bytes_total", cfg.max_unsent_bytes_total, "every session's answers"
+        return LimitExceeded(
+            f"limit hit: the answer ({size} bytes) was not sent: {whose} that the client has not taken yet are "
+            f"over --{flag.replace('_', '-')}={limit}; read answers as they come, or ask for less at once",
+            {"limit": flag, "value": limit}).to_error()
 
     async def _error(self, request_id: Any, exc: GatewayError, origin: Any = None,
                      batch: _Batch | None = None) -> None:
@@ -836,7 +874,7 @@ class McpSession:
         if batch is not None:
             batch.answers.append(msg)
             return
-        await self._sink(_json_encode(msg), origin, True)
+        await self._send(_json_encode(msg), origin, True)
 
     def _batch_done(self, key: RequestKey) -> bool:
         """A request of a batch was cancelled: the batch no longer waits for it."""
@@ -849,7 +887,7 @@ class McpSession:
         return True
 
     async def _send_batch(self, batch: _Batch) -> None:
-        await self._sink(_json_encode(batch.answers), batch.origin, True)
+        await self._send(_json_encode(batch.answers), batch.origin, True)
 
     async def abort(self, error: GatewayError) -> None:
         """Answer every call still in flight with ``error`` and cancel it (used on shutdown)."""

@@ -56,13 +56,18 @@ from shared import protocol as p
 from shared.tasks import TaskOwner
 from shared.transfer_tools import URI_PREFIX, files_url, path_of_uri, resource_uri
 
-__all__ = ["NOTIFY_INTERVAL", "PAGE_SIZE", "RETRY_BATCH", "RETRY_INTERVAL", "TEMPLATE", "Watcher", "WorkspaceResources"]
+__all__ = ["NOTIFY_INTERVAL", "PAGE_SIZE", "READS_AT_ONCE", "RETRY_BATCH", "RETRY_INTERVAL", "TEMPLATE", "Watcher",
+           "WorkspaceResources"]
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 RETRY_INTERVAL = 2.0
 RETRY_BATCH = 64
+# resources/read at once, every session's together: each holds its file (up to --max-download-bytes) and
+# its encoding until answered, so this (with --max-unsent-bytes for answers a client does not take) bounds
+# what reads can make the gateway hold
+READS_AT_ONCE = 4
 NOTIFY_INTERVAL = 0.1
 TEMPLATE = {
     "uriTemplate": URI_PREFIX + "{path}",
@@ -118,6 +123,7 @@ class WorkspaceResources:
         self.services = services
         self.cfg = services.cfg
         self._key = secrets.token_bytes(32)  # signs cursors; a restart invalidates them, as it should
+        self._reads = asyncio.Semaphore(READS_AT_ONCE)
         self.watcher = Watcher(self)
 
     @staticmethod
@@ -184,6 +190,10 @@ class WorkspaceResources:
             path = path_of_uri(uri)
         except ValueError as exc:
             raise InvalidParams(str(exc), {"uri": uri[:200]}) from None
+        async with self._reads:
+            return await self._read(uri, path)
+
+    async def _read(self, uri: str, path: bytes) -> dict[str, Any]:
         reply, fd = await self.ask(p.OpenRead(id=self.services.next_call_id(), path=path))
         if not isinstance(reply, p.Opened) or fd is None:
             close_quietly(fd)

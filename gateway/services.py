@@ -29,6 +29,7 @@ class Services:
         self.metrics = metrics
         self.pool = pool
         self.draining = False
+        self.unsent = 0  # bytes of answers every session's transport has not sent yet (McpSession._send)
         # the workspace as MCP resources (off with --no-resources); set by the gateway, None when off
         self.resources: WorkspaceResources | None = None
         self._call_ids = itertools.count(1)

@@ -592,5 +592,6 @@ def test_a_gigabyte_each_way_keeps_every_process_under_100_mb(base: Path) -> Non
         assert all(peak < 100 for peak in peaks.values()), peaks
         assert all(seconds < 1.0 for seconds in cpu.values()), cpu  # moving 2 GiB would cost seconds
         # bash's round trip goes through the worker's loop: a loop blocked by a transfer would hold it for seconds
-        assert len(probes) >= 5 and max(probes) < 0.25 * SCALE, sorted(probes)[-5:]
+        # (p50 a few ms; 0.28 s seen at load 9 in CI, so the bound is 1 s)
+        assert len(probes) >= 5 and max(probes) < 1.0 * SCALE, sorted(probes)[-5:]
         assert (ws / "huge/one.bin").stat().st_size == size

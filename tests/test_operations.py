@@ -342,7 +342,7 @@ def test_sizes_take_the_units_the_help_uses(capsys: pytest.CaptureFixture[str]) 
         1 << 20, 2 << 30, 512 << 10, 64 << 10, 10**6, 1 << 20, 4 << 10)
     # every BYTES flag goes through the one parser
     sizes = [flag for flag, kind in _numeric_flags() if kind == "size"]
-    assert len(sizes) == 10, sizes
+    assert len(sizes) == 12, sizes
     for flag in sizes:
         assert "not a size" in _parse_error([flag, "1Q"], capsys)
 

@@ -88,12 +88,38 @@ def _set_winsize(fd: int, cols: int, rows: int) -> None:
 
 @dataclass(slots=True, eq=False)
 class _Watch:
-    """A stream of a terminal's raw output to the gateway (a web terminal attached to it)."""
+    """A stream of a terminal's raw output to the gateway (a web terminal attached to it).
+
+    ``in_flight`` counts the bytes sent and not acknowledged, whatever the offsets did meanwhile: a viewer
+    that fell behind the ring skips ahead (the bytes it missed were never sent), and its window opens
+    again only as it acknowledges what it was sent, never by the skip."""
 
     id: int
     offset: int  # the next byte to send
-    acked: int  # every byte before this one has been delivered
     window: int  # bytes that may be sent and not acknowledged
+    sent: collections.deque[list[int]] = field(default_factory=collections.deque)  # [start, end) unacknowledged
+    in_flight: int = 0
+    missed: int = 0  # bytes skipped and not reported yet (told with the next message)
+
+    def record(self, start: int, end: int) -> None:
+        if end <= start:
+            return
+        if self.sent and self.sent[-1][1] == start:
+            self.sent[-1][1] = end
+        else:
+            self.sent.append([start, end])
+        self.in_flight += end - start
+
+    def acknowledge(self, offset: int) -> None:
+        """Everything sent before stream offset ``offset`` was drawn."""
+        while self.sent and self.sent[0][0] < offset:
+            segment = self.sent[0]
+            upto = min(segment[1], offset)
+            self.in_flight -= upto - segment[0]
+            if upto < segment[1]:
+                segment[0] = upto
+                break
+            self.sent.popleft()
 
 
 @dataclass(slots=True, eq=False)
@@ -409,7 +435,7 @@ class TerminalTable:
             if start > 0:
                 newline = ring.data.find(b"\n", start - ring.start)
                 start = ring.total if newline < 0 else ring.start + newline + 1
-        watch = _Watch(id=msg.watch, offset=start, acked=start, window=max(msg.window, 4096))
+        watch = _Watch(id=msg.watch, offset=start, window=max(msg.window, 4096))
         term.watches[watch.id] = watch
         self._watches[watch.id] = term
         self._stream(term, watch, always=True)
@@ -417,7 +443,7 @@ class TerminalTable:
     def ack(self, msg: p.TerminalAck) -> None:
         term = self._watches.get(msg.watch)
         if term is not None and (watch := term.watches.get(msg.watch)) is not None:
-            watch.acked = max(watch.acked, min(msg.offset, watch.offset))
+            watch.acknowledge(min(msg.offset, watch.offset))
             self._stream(term, watch)
 
     def unwatch(self, watch_id: int) -> None:
@@ -439,19 +465,20 @@ class TerminalTable:
         ring = term.ring
         sent = False
         while True:
-            dropped = 0
             if watch.offset < ring.start:
-                dropped = ring.start - watch.offset
-                watch.offset = watch.acked = ring.start
-            room = watch.acked + watch.window - watch.offset
+                watch.missed += ring.start - watch.offset
+                watch.offset = ring.start  # skipped, not sent: the window stays as it was
+            room = watch.window - watch.in_flight
             size = min(ring.total - watch.offset, room, WATCH_CHUNK)
-            if size <= 0 and not dropped and (sent or not always):
-                break
+            if size <= 0 and (sent or not always):
+                break  # (a viewer with no room is told what it missed with its next message)
+            dropped, watch.missed = watch.missed, 0
             begin = watch.offset - ring.start
             data = bytes(ring.data[begin : begin + max(size, 0)])
             self._send(p.TerminalOutput(watch=watch.id, offset=watch.offset, data=data, dropped=dropped,
                                         cols=term.cols, rows=term.rows, status=term.status,
                                         exit_code=term.exit_code))
+            watch.record(watch.offset, watch.offset + len(data))
             watch.offset += len(data)
             sent = True
             if size <= 0:
