@@ -17,7 +17,7 @@ import json
 import time
 import urllib.parse
 import urllib.request
-from typing import Any
+from typing import Any, Self
 
 import httptools
 import msgspec
@@ -94,6 +94,25 @@ class _Calls:
         await self.notify("notifications/initialized")
         return answer["result"]
 
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def _started(self, initialize: bool) -> Self:
+        """This session, after the initialize handshake when asked (closed again if it fails)."""
+        if initialize:
+            try:
+                await self.initialize()
+            except BaseException:
+                await self.close()
+                raise
+        return self
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
     async def bash(
         self, command: str, tool_timeout: float, *, answer_timeout: float | None = None
     ) -> CallOutcome:
@@ -145,19 +164,7 @@ class McpSession(_Calls):
             ping_interval=None,
         )
         session = cls(ws)
-        if initialize:
-            try:
-                await session.initialize()
-            except BaseException:
-                await session.close()
-                raise
-        return session
-
-    async def __aenter__(self) -> McpSession:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
+        return await session._started(initialize)
 
     async def _read_loop(self) -> None:
         error: BaseException = ConnectionLost("connection closed")
@@ -290,19 +297,7 @@ class HttpMcpSession(_Calls):
     @classmethod
     async def open(cls, url: str, token: str | None = None, *, initialize: bool = True) -> HttpMcpSession:
         session = cls(url, token)
-        if initialize:
-            try:
-                await session.initialize()
-            except BaseException:
-                await session.close()
-                raise
-        return session
-
-    async def __aenter__(self) -> HttpMcpSession:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
+        return await session._started(initialize)
 
     async def _exchange(self, method: bytes, body: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
         while self._idle:

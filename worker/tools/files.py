@@ -48,7 +48,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 import re2
@@ -86,6 +86,7 @@ __all__ = [
     "ToolError",
     "call_file_tool",
     "child_env",
+    "enter_subdir",
     "helper_tool",
     "kill_running_children",
     "replacing",
@@ -825,6 +826,24 @@ def _open_subdir(dir_fd: int, name: str) -> int:
     return os.open(name, _OPEN_SUBDIR, dir_fd=dir_fd)
 
 
+T = TypeVar("T")
+
+
+def enter_subdir(frames: list[tuple[int, T]], dir_fd: int, name: str, rel: str,
+                 pending: Callable[[int, str], T]) -> None:
+    """One step down a descriptor walk: open subdirectory ``name`` of ``dir_fd`` (never through a
+    symlink) and push its frame, (its descriptor, ``pending(it, rel)``).  A directory that cannot be
+    opened or listed is skipped, its descriptor closed."""
+    try:
+        sub = _open_subdir(dir_fd, name)
+    except OSError:
+        return
+    try:
+        frames.append((sub, pending(sub, rel)))
+    except OSError:
+        os.close(sub)
+
+
 def _list_line(entry: os.DirEntry[str], rel: str, dir_fd: int) -> str:
     try:
         st = entry.stat(follow_symlinks=False)
@@ -1355,14 +1374,7 @@ def _grep_python(root_fd: int, base: str, pattern: _Pattern, args: GrepArgs, bud
                 continue
             name, rel, is_dir = left.pop()
             if is_dir:
-                try:
-                    sub = _open_subdir(dir_fd, name)
-                except OSError:
-                    continue
-                try:
-                    frames.append((sub, pending(sub, rel)))
-                except OSError:
-                    os.close(sub)
+                enter_subdir(frames, dir_fd, name, rel, pending)
                 continue
             try:
                 fd = os.open(name, _OPEN_READ | os.O_NOFOLLOW, dir_fd=dir_fd)

@@ -42,7 +42,7 @@ import msgspec
 
 from shared.config import MIB
 from worker.tools.code.languages import FileFacts, ParseStopped, extract, language_of
-from worker.tools.files import FileToolContext, ToolError
+from worker.tools.files import FileToolContext, ToolError, enter_subdir
 
 __all__ = [
     "BINARY_SNIFF_BYTES",
@@ -68,7 +68,6 @@ BINARY_SNIFF_BYTES = 8192
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
 _ENTRY_OVERHEAD = 200  # the key, the signature and the dict slot, roughly
 _OPEN_FILE = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
-_OPEN_SUBDIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(FileFacts)
@@ -274,14 +273,7 @@ def walk_code_files(root_fd: int, base: str, budget: Budget) -> Iterator[CodeFil
                 continue
             name, rel, language, st = left.pop()
             if language is None:
-                try:
-                    sub = os.open(name, _OPEN_SUBDIR, dir_fd=dir_fd)
-                except OSError:
-                    continue
-                try:
-                    frames.append((sub, pending(sub, rel)))
-                except OSError:
-                    os.close(sub)
+                enter_subdir(frames, dir_fd, name, rel, pending)
                 continue
             assert st is not None
             yield CodeFile(_printable(rel), dir_fd, name, language, st)
